@@ -1,0 +1,39 @@
+#!/bin/sh
+# Installs, through apt-get, every Debian package that building, testing
+# and benchmarking earlyspace needs. Idempotent: packages already present
+# are not touched, so a warm machine pays only for one dpkg-query.
+#
+#   scripts/deps.sh [build|check|bench]   (default: check)
+set -eu
+
+build_pkgs="gcc make pkg-config libc6-dev musl-tools linux-libc-dev
+	zlib1g-dev libbz2-dev liblzma-dev liblz4-dev libzstd-dev liblzo2-dev"
+# Peers run as test oracles, QEMU boots Debian's kernel, xz-utils and
+# binutils unpack the kernel's own sources and images.
+check_pkgs="$build_pkgs libcmocka-dev perl cpio libarchive-tools busybox
+	qemu-system-x86 xz-utils binutils dpkg-dev"
+bench_pkgs="$check_pkgs"
+
+case "${1:-check}" in
+build) want=$build_pkgs ;;
+check) want=$check_pkgs ;;
+bench) want=$bench_pkgs ;;
+*) echo "usage: $0 [build|check|bench]" >&2; exit 2 ;;
+esac
+
+missing=
+for p in $want; do
+	s=$(dpkg-query -W -f='${Status}' "$p" 2>/dev/null || true)
+	case "$s" in *" installed") ;; *) missing="$missing $p" ;; esac
+done
+[ -z "$missing" ] && exit 0
+
+if [ "$(id -u)" != 0 ]; then
+	echo "deps: missing packages:$missing (run as root to install)" >&2
+	exit 1
+fi
+echo "deps: installing$missing" >&2
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq
+# shellcheck disable=SC2086
+apt-get install -y -qq --no-install-recommends $missing >/dev/null

@@ -1,0 +1,56 @@
+/*
+ * main.c - `initramfs <command>`; the same program answers as
+ * `gen_init_cpio` when run under that name.
+ */
+#include "cli/commands.h"
+
+#include <libgen.h>
+#include <stdio.h>
+#include <string.h>
+
+static const struct {
+	const char *name;
+	int (*run)(int argc, char **argv);
+	const char *summary;
+} commands[] = {
+	{ "build", cmd_build, "write an image from directories, list files and images" },
+	{ "list", cmd_list, "list an image's entries (-l long, --spec a list file)" },
+	{ "extract", cmd_extract, "unpack an image into a directory as the kernel would" },
+};
+
+static void
+usage(FILE *f)
+{
+	fprintf(f, "Usage: initramfs COMMAND [options] ...\n\nCommands:\n");
+	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		fprintf(f, "  %-10s %s\n", commands[i].name, commands[i].summary);
+	fprintf(f, "\n'initramfs COMMAND --help' describes each command.\n"
+		   "Run as 'gen_init_cpio', this program is the kernel's gen_init_cpio.\n");
+}
+
+int
+main(int argc, char **argv)
+{
+	char *self = strdup(argv[0]);
+
+	if (self && strcmp(basename(self), "gen_init_cpio") == 0)
+		return gen_init_cpio_main(argc, argv);
+	if (argc < 2) {
+		usage(stderr);
+		return 2;
+	}
+	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
+		usage(stdout);
+		return 0;
+	}
+	if (!strcmp(argv[1], "--version")) {
+		printf("initramfs (earlyspace) %s\n", ES_VERSION);
+		return 0;
+	}
+	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		if (strcmp(argv[1], commands[i].name) == 0)
+			return commands[i].run(argc - 1, argv + 1);
+	fprintf(stderr, "initramfs: unknown command '%s'\n", argv[1]);
+	usage(stderr);
+	return 2;
+}

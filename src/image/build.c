@@ -1,0 +1,396 @@
+/* build.c - see build.h. */
+#include "image/build.h"
+#include "base/xalloc.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+/* A source file opened for its data. */
+struct source_file {
+	int fd;
+	uint64_t size;
+	int64_t mtime;
+	uint32_t sum;
+};
+
+int
+builder_init(struct builder *b, int fd, const struct build_options *opt)
+{
+	memset(b, 0, sizeof(*b));
+	b->opt = *opt;
+	b->next_ino = BUILD_FIRST_INO;
+	if (opt->mtime >= 0)
+		b->default_mtime = (uint32_t)opt->mtime;
+	else
+		b->default_mtime = (uint32_t)time(NULL);
+	out_init(&b->out, fd);
+	cpio_writer_init(&b->w, &b->out, opt->data_align);
+	return 0;
+}
+
+void
+builder_free(struct builder *b)
+{
+	out_free(&b->out);
+	strset_free(&b->dirs);
+}
+
+static void
+warn(struct builder *b, const char *fmt, ...)
+{
+	char msg[1024];
+	va_list ap;
+
+	if (!b->opt.warn)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	b->opt.warn(b->opt.warn_ctx, msg);
+}
+
+static uint32_t
+map_id(const struct builder *b, uint32_t id, int64_t root)
+{
+	if (b->opt.squash || (root >= 0 && id == (uint64_t)root))
+		return 0;
+	return id;
+}
+
+static uint32_t
+entry_mtime(struct builder *b, int64_t own, const char *what)
+{
+	if (b->opt.force_mtime || own < 0)
+		return b->default_mtime;
+	if (b->opt.clamp_mtime && own > b->default_mtime)
+		return b->default_mtime;
+	if (own > UINT32_MAX) {
+		warn(b, "%s: Timestamp exceeds maximum cpio timestamp, clipping.",
+		     what);
+		return UINT32_MAX;
+	}
+	return (uint32_t)own;
+}
+
+static int
+output_error(struct builder *b, int rc)
+{
+	return es_fail(&b->err, -rc, "writing the image: %s", strerror(-rc));
+}
+
+static const char *
+strip_root(const struct builder *b, const char *name)
+{
+	if (b->opt.compat)
+		return name[0] == '/' ? name + 1 : name;
+	while (*name == '/')
+		name++;
+	return name;
+}
+
+static int
+write_record(struct builder *b, struct cpio_header *h, const char *name)
+{
+	int rc;
+
+	h->crc = b->opt.crc;
+	h->devmajor = BUILD_DEVMAJOR;
+	h->devminor = BUILD_DEVMINOR;
+	rc = cpio_write_header(&b->w, h, name);
+	if (rc < 0)
+		return output_error(b, rc);
+	b->archive_open = b->anything_written = true;
+	if (!b->opt.compat && S_ISDIR(h->mode))
+		strset_add(&b->dirs, name);
+	return 0;
+}
+
+/* Emits the directories that name's path needs and nobody gave. */
+static int
+add_implied_parents(struct builder *b, const char *name)
+{
+	char *path = xstrdup(name);
+	int rc = 0;
+
+	for (char *slash = strchr(path, '/'); slash && rc == 0;
+	     slash = strchr(slash + 1, '/')) {
+		struct cpio_header h = {
+			.mode = S_IFDIR | BUILD_IMPLIED_DIR_MODE, .nlink = 2,
+		};
+
+		*slash = '\0';
+		if (*path && !strset_has(&b->dirs, path)) {
+			h.ino = b->next_ino++;
+			h.mtime = b->default_mtime;
+			rc = write_record(b, &h, path);
+		}
+		*slash = '/';
+	}
+	free(path);
+	return rc;
+}
+
+static int
+sum_file(struct source_file *f)
+{
+	uint8_t buf[65536];
+	uint64_t left = f->size;
+
+	while (left) {
+		ssize_t r = read(f->fd, buf, left < sizeof(buf) ? left : sizeof(buf));
+
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0)
+			return r < 0 ? -errno : -EIO;
+		f->sum = cpio_checksum(f->sum, buf, (size_t)r);
+		left -= (uint64_t)r;
+	}
+	return lseek(f->fd, 0, SEEK_SET) < 0 ? -errno : 0;
+}
+
+static int
+open_source(struct builder *b, const char *location, struct source_file *f)
+{
+	struct stat st;
+
+	memset(f, 0, sizeof(*f));
+	f->fd = open(location, O_RDONLY | O_CLOEXEC);
+	if (f->fd < 0) {
+		f->fd = -1;
+		if (b->opt.compat)
+			return es_fail(&b->err, errno,
+				       "File %s could not be opened for reading\n",
+				       location);
+		return es_fail(&b->err, errno, "%s: %s", location, strerror(errno));
+	}
+	if (fstat(f->fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+		int e = S_ISREG(st.st_mode) ? errno : EINVAL;
+
+		close(f->fd);
+		f->fd = -1;
+		return es_fail(&b->err, e, "%s: %s", location,
+			       e == EINVAL ? "not a regular file" : strerror(e));
+	}
+	if ((uint64_t)st.st_size > UINT32_MAX) {
+		close(f->fd);
+		f->fd = -1;
+		return es_fail(&b->err, EFBIG,
+			       "%s: Size exceeds maximum cpio file size\n", location);
+	}
+	f->size = (uint64_t)st.st_size;
+	f->mtime = st.st_mtime;
+	if (b->opt.crc && sum_file(f) < 0) {
+		close(f->fd);
+		f->fd = -1;
+		return es_fail(&b->err, EIO, "Failed to checksum file %s\n", location);
+	}
+	return 0;
+}
+
+/* Checksummed data goes through the buffer, so the sum can be checked
+ * against the first pass's; plain data is copied in the kernel. */
+static int
+copy_data(struct builder *b, struct source_file *f, const char *location)
+{
+	uint64_t done = 0;
+	uint8_t extra;
+	int rc = 0;
+
+	if (!b->opt.crc) {
+		rc = cpio_write_data_fd(&b->w, f->fd, f->size, &done);
+	} else {
+		uint8_t buf[65536];
+		uint32_t sum = 0;
+
+		while (done < f->size && rc == 0) {
+			size_t want = f->size - done < sizeof(buf) ? f->size - done : sizeof(buf);
+			ssize_t r = read(f->fd, buf, want);
+
+			if (r <= 0) {
+				rc = r < 0 ? -errno : -EIO;
+				break;
+			}
+			sum = cpio_checksum(sum, buf, (size_t)r);
+			rc = cpio_write_data(&b->w, buf, (size_t)r);
+			done += (uint64_t)r;
+		}
+		if (rc == 0 && sum != f->sum)
+			return es_fail(&b->err, EIO, "%s: changed while being archived",
+				       location);
+	}
+	if (rc == -EIO && done < f->size)
+		return es_fail(&b->err, EIO,
+			       "%s: shrank while being archived (%llu of %llu bytes)",
+			       location, (unsigned long long)done,
+			       (unsigned long long)f->size);
+	if (rc < 0)
+		return output_error(b, rc);
+	if (read(f->fd, &extra, 1) > 0)
+		return es_fail(&b->err, EIO, "%s: grew while being archived",
+			       location);
+	return 0;
+}
+
+static void
+fill_ids(struct builder *b, struct cpio_header *h, uint32_t uid, uint32_t gid)
+{
+	h->uid = map_id(b, uid, b->opt.root_uid);
+	h->gid = map_id(b, gid, b->opt.root_gid);
+}
+
+int
+builder_add_file(struct builder *b, char *const *names, int nnames,
+		 const char *location, uint32_t mode, uint32_t uid, uint32_t gid)
+{
+	struct source_file f;
+	uint32_t ino = b->next_ino;
+	int rc = open_source(b, location, &f);
+
+	for (int i = 0; i < nnames && rc == 0; i++) {
+		const char *name = strip_root(b, names[i]);
+		bool last = i == nnames - 1;
+		struct cpio_header h = {
+			.ino = ino, .mode = (mode & 07777) | S_IFREG,
+			.nlink = (uint32_t)nnames,
+			.filesize = last ? (uint32_t)f.size : 0,
+			.check = last ? f.sum : 0,
+		};
+
+		fill_ids(b, &h, uid, gid);
+		h.mtime = entry_mtime(b, f.mtime, location);
+		if (!b->opt.compat)
+			rc = add_implied_parents(b, name);
+		if (rc == 0)
+			rc = write_record(b, &h, name);
+		if (rc == 0 && last && f.size)
+			rc = copy_data(b, &f, location);
+	}
+	if (f.fd >= 0)
+		close(f.fd);
+	if (rc == 0)
+		b->next_ino = ino + 1;
+	return rc;
+}
+
+static int
+add_file_entry(struct builder *b, const struct build_entry *e,
+	       struct cpio_header *h, const char *name)
+{
+	struct source_file f = { .fd = -1 };
+	int rc = 0;
+
+	h->nlink = e->nlink ? e->nlink : 1;
+	if (e->data) {
+		rc = open_source(b, e->location, &f);
+		if (rc < 0)
+			return rc;
+		h->filesize = (uint32_t)f.size;
+		h->check = f.sum;
+		h->mtime = entry_mtime(b, f.mtime, e->location);
+	}
+	rc = write_record(b, h, name);
+	if (rc == 0 && f.size)
+		rc = copy_data(b, &f, e->location);
+	if (f.fd >= 0)
+		close(f.fd);
+	return rc;
+}
+
+int
+builder_add(struct builder *b, const struct build_entry *e)
+{
+	const char *name = strip_root(b, e->name);
+	struct cpio_header h = { .mode = e->mode };
+	int rc = b->opt.compat ? 0 : add_implied_parents(b, name);
+
+	if (rc < 0)
+		return rc;
+	if (e->group_ino && *e->group_ino) {
+		h.ino = *e->group_ino;
+	} else {
+		h.ino = b->next_ino++;
+		if (e->group_ino)
+			*e->group_ino = h.ino;
+	}
+	fill_ids(b, &h, e->uid, e->gid);
+	h.mtime = entry_mtime(b, e->mtime, e->name);
+	if (S_ISREG(e->mode))
+		return add_file_entry(b, e, &h, name);
+	h.nlink = S_ISDIR(e->mode) || S_ISFIFO(e->mode) || S_ISSOCK(e->mode) ? 2 : 1;
+	if (S_ISLNK(e->mode))
+		h.filesize = (uint32_t)strlen(e->target) + 1;
+	h.rdevmajor = e->rmajor;
+	h.rdevminor = e->rminor;
+	rc = write_record(b, &h, name);
+	if (rc == 0 && S_ISLNK(e->mode)) {
+		rc = cpio_write_data(&b->w, e->target, h.filesize);
+		if (rc < 0)
+			return output_error(b, rc);
+	}
+	return rc;
+}
+
+static int
+end_archive(struct builder *b)
+{
+	int rc = cpio_write_trailer(&b->w, b->opt.crc);
+
+	if (rc < 0)
+		return output_error(b, rc);
+	b->archive_open = false;
+	b->anything_written = true;
+	return 0;
+}
+
+int
+builder_add_archive(struct builder *b, const char *path)
+{
+	struct source_file f;
+	int rc;
+
+	if (b->archive_open && (rc = end_archive(b)) < 0)
+		return rc;
+	bool crc = b->opt.crc;
+
+	b->opt.crc = false;	/* the copy is taken as it is */
+	rc = open_source(b, path, &f);
+	b->opt.crc = crc;
+	if (rc < 0)
+		return rc;
+	rc = out_copy_fd(&b->out, f.fd, f.size, &(uint64_t){ 0 });
+	close(f.fd);
+	if (rc == -EIO)
+		return es_fail(&b->err, EIO, "%s: shrank while being copied", path);
+	if (rc < 0)
+		return output_error(b, rc);
+	b->anything_written = true;
+	/* The kernel looks for the next record on a 4-byte boundary. */
+	rc = out_pad(&b->out, 4);
+	return rc < 0 ? output_error(b, rc) : 0;
+}
+
+void
+builder_note_dir(struct builder *b, const char *name)
+{
+	strset_add(&b->dirs, strip_root(b, name));
+}
+
+int
+builder_finish(struct builder *b)
+{
+	int rc = 0;
+
+	if (b->archive_open || !b->anything_written)
+		rc = end_archive(b);
+	if (rc == 0 && (rc = out_flush(&b->out)) < 0)
+		return output_error(b, rc);
+	return rc;
+}

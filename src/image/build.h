@@ -1,0 +1,93 @@
+/*
+ * build.h - writes entries from any source into a newc image.
+ *
+ * The builder owns the conventions of the kernel's gen_init_cpio, so
+ * that `initramfs build` of a list file and `gen_init_cpio` of the same
+ * list give the same bytes: inode numbers count from 721, one per entry
+ * and one per hard-link group; devmajor:devminor is 3:1; directories,
+ * fifos and sockets have nlink 2, devices and symlinks 1, a file the
+ * number of its names, and only its last name carries the data.
+ *
+ * On top of that (off in compat mode): parent directories that a name
+ * implies but no source gave are emitted first (the kernel drops an
+ * entry whose parent is missing), ids can be mapped, and mtimes clamped.
+ */
+#ifndef ES_IMAGE_BUILD_H
+#define ES_IMAGE_BUILD_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "base/error.h"
+#include "base/outbuf.h"
+#include "base/strset.h"
+#include "cpio/writer.h"
+
+#define BUILD_FIRST_INO 721
+#define BUILD_DEVMAJOR 3
+#define BUILD_DEVMINOR 1
+#define BUILD_IMPLIED_DIR_MODE 0755
+
+struct build_options {
+	bool compat;		/* gen_init_cpio: nothing beyond it */
+	bool crc;		/* 070702 with data sums */
+	uint32_t data_align;	/* gen_init_cpio -a */
+	int64_t mtime;		/* -1: none given (use the current time) */
+	bool force_mtime;	/* every entry gets mtime (gen_init_cpio -t) */
+	bool clamp_mtime;	/* own mtimes above mtime are lowered to it */
+	bool squash;		/* every uid and gid becomes 0 */
+	int64_t root_uid;	/* this uid becomes 0; -1: none */
+	int64_t root_gid;
+	/* Non-fatal problems; msg has no program name and no newline. */
+	void (*warn)(void *ctx, const char *msg);
+	void *warn_ctx;
+};
+
+/* One name to write. Strings are not owned and need to live only for
+ * the call that takes the entry. */
+struct build_entry {
+	const char *name;
+	uint32_t mode;		/* with the S_IFMT type bits */
+	uint32_t uid, gid;
+	int64_t mtime;		/* own mtime; -1: none (use the default) */
+	uint32_t rmajor, rminor;
+	const char *target;	/* symlink */
+	const char *location;	/* regular file: where the data is */
+	uint32_t nlink;		/* regular file: names of the inode */
+	bool data;		/* regular file: this name carries the data */
+	uint32_t *group_ino;	/* shared by hard links; *group_ino 0 = unset */
+};
+
+struct builder {
+	struct build_options opt;
+	struct outbuf out;
+	struct cpio_writer w;
+	uint32_t next_ino;
+	uint32_t default_mtime;
+	bool archive_open;	/* records written since the last trailer */
+	bool anything_written;
+	struct strset dirs;	/* directories the image already has */
+	struct es_error err;
+};
+
+int builder_init(struct builder *b, int fd, const struct build_options *opt);
+void builder_free(struct builder *b);
+/* Writes one record (and implied parents before it). Returns 0 or -errno
+ * with b->err set; I/O errors on the output are fatal, the others (a
+ * missing source file) leave the output consistent. */
+int builder_add(struct builder *b, const struct build_entry *e);
+/* A gen_init_cpio `file` line: one inode under every name, the data on
+ * the last. mtime is the file's own (or the -t value). */
+int builder_add_file(struct builder *b, char *const *names, int nnames,
+		     const char *location, uint32_t mode, uint32_t uid,
+		     uint32_t gid);
+/* Ends the current archive, then copies an existing image as it is. */
+int builder_add_archive(struct builder *b, const char *path);
+/* Writes the trailer if an archive is open (or nothing was written)
+ * and flushes. */
+int builder_finish(struct builder *b);
+/* Remembers that the image holds directory name (from an appended
+ * archive), so no implied parent is written for it. */
+void builder_note_dir(struct builder *b, const char *name);
+
+#endif

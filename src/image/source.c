@@ -1,0 +1,168 @@
+/* source.c - see source.h. */
+#include "image/source.h"
+#include "image/dir_source.h"
+#include "image/image_reader.h"
+#include "image/list_parse.h"
+#include "base/xalloc.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+static int
+list_error(struct builder *b, const char *path, const struct list_parser *p,
+	   enum list_status st, const struct list_item *it)
+{
+	switch (st) {
+	case LIST_BAD_FIELDS:
+		return es_fail(&b->err, EINVAL, "%s:%d: malformed '%s' line: '%s'",
+			       path, p->lineno, it->type, it->args);
+	case LIST_UNKNOWN_TYPE:
+		return es_fail(&b->err, EINVAL, "%s:%d: unknown type '%s'", path,
+			       p->lineno, it->type);
+	case LIST_NO_ARGS:
+		return es_fail(&b->err, EINVAL, "%s:%d: '%s' without fields", path,
+			       p->lineno, it->type);
+	case LIST_NO_TYPE:
+		return es_fail(&b->err, EINVAL, "%s:%d: no type on the line", path,
+			       p->lineno);
+	case LIST_BAD_VALUE:
+		return es_fail(&b->err, EINVAL, "%s:%d: %s", path, p->lineno, it->why);
+	default:
+		return es_fail(&b->err, it->err, "%s: %s", path, strerror(it->err));
+	}
+}
+
+int
+add_list_item(struct builder *b, const struct list_item *it)
+{
+	static const uint32_t types[] = {
+		[LK_DIR] = S_IFDIR, [LK_SLINK] = S_IFLNK, [LK_PIPE] = S_IFIFO,
+		[LK_SOCK] = S_IFSOCK,
+	};
+	struct build_entry e = {
+		.name = it->names[0], .mode = it->mode & 07777, .uid = it->uid,
+		.gid = it->gid, .mtime = -1, .target = it->target,
+		.rmajor = it->major, .rminor = it->minor,
+	};
+
+	if (it->kind == LK_FILE)
+		return builder_add_file(b, it->names, it->nnames, it->location,
+					it->mode, it->uid, it->gid);
+	if (it->kind == LK_NOD)
+		e.mode |= it->devtype == 'b' ? S_IFBLK : S_IFCHR;
+	else
+		e.mode |= types[it->kind];
+	return builder_add(b, &e);
+}
+
+int
+list_source_add(struct builder *b, FILE *f, const char *path)
+{
+	struct list_parser p;
+	struct list_item it;
+	enum list_status st;
+	int rc = 0;
+
+	list_parser_init(&p, f, false);
+	while (rc == 0 && (st = list_next(&p, &it)) != LIST_EOF) {
+		if (st == LIST_BLANK)
+			continue;
+		if (st != LIST_ITEM) {
+			rc = list_error(b, path, &p, st, &it);
+			break;
+		}
+		rc = add_list_item(b, &it);
+		if (rc < 0 && !b->out.err) {
+			/* name the line: the builder's message names the file */
+			char *msg = xasprintf("%s:%d: %s", path, p.lineno, b->err.msg);
+
+			snprintf(b->err.msg, sizeof(b->err.msg), "%s", msg);
+			free(msg);
+		}
+	}
+	list_parser_free(&p);
+	return rc;
+}
+
+/* Notes the directories of an uncompressed archive being appended. */
+static int
+note_archive_dirs(struct builder *b, const char *path)
+{
+	struct image_reader r;
+	struct cpio_entry e;
+	int rc = image_open(&r, path);
+
+	while (rc == 0 && (rc = image_next(&r, &e)) == 0)
+		if (!e.skip && !e.trailer && S_ISDIR(e.h.mode))
+			builder_note_dir(b, e.name);
+	if (rc < 0 && r.err.code != ENOTSUP)
+		es_fail(&b->err, r.err.code, "%s: %s", path, r.err.msg);
+	else
+		rc = 0;
+	image_close(&r);
+	return rc < 0 ? rc : 0;
+}
+
+static enum source_kind
+detect(const char *path, int *err)
+{
+	struct stat st;
+	uint8_t magic[6] = { 0 };
+	int fd;
+	ssize_t n;
+
+	*err = 0;
+	if (strcmp(path, "-") == 0)
+		return SOURCE_LIST;
+	if (stat(path, &st) < 0) {
+		*err = errno;
+		return SOURCE_LIST;
+	}
+	if (S_ISDIR(st.st_mode))
+		return SOURCE_DIR;
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		*err = errno;
+		return SOURCE_LIST;
+	}
+	n = read(fd, magic, sizeof(magic));
+	close(fd);
+	if (n == 6 && (!memcmp(magic, CPIO_MAGIC_NEWC, 6) ||
+		       !memcmp(magic, CPIO_MAGIC_CRC, 6)))
+		return SOURCE_ARCHIVE;
+	if (n >= 2 && image_compression_name(magic, (size_t)n))
+		return SOURCE_ARCHIVE;
+	return SOURCE_LIST;
+}
+
+int
+source_add(struct builder *b, const char *path)
+{
+	int err, rc;
+	enum source_kind kind = detect(path, &err);
+	FILE *f;
+
+	if (err)
+		return es_fail(&b->err, err, "%s: %s", path, strerror(err));
+	switch (kind) {
+	case SOURCE_DIR:
+		return dir_source_add(b, path);
+	case SOURCE_ARCHIVE:
+		rc = note_archive_dirs(b, path);
+		return rc < 0 ? rc : builder_add_archive(b, path);
+	case SOURCE_LIST:
+		break;
+	}
+	f = strcmp(path, "-") == 0 ? stdin : fopen(path, "re");
+	if (!f)
+		return es_fail(&b->err, errno, "%s: %s", path, strerror(errno));
+	rc = list_source_add(b, f, strcmp(path, "-") == 0 ? "(stdin)" : path);
+	if (f != stdin)
+		fclose(f);
+	return rc;
+}

@@ -1,0 +1,30 @@
+/*
+ * source.h - what `initramfs build` accepts as a SOURCE, and how each
+ * kind is added to the image.
+ *
+ *   directory            scanned (dir_source.h)
+ *   newc/crc archive     appended as it is; its directories are noted
+ *                        so no implied parent overrides them
+ *   compressed image     appended as it is (the kernel reads members of
+ *                        any kind in any order)
+ *   anything else        a list file (list_parse.h); "-" is stdin
+ */
+#ifndef ES_IMAGE_SOURCE_H
+#define ES_IMAGE_SOURCE_H
+
+#include <stdio.h>
+
+#include "image/build.h"
+
+enum source_kind { SOURCE_DIR, SOURCE_ARCHIVE, SOURCE_LIST };
+
+/* Adds one source; returns 0 or -errno with b->err set to a message that
+ * names the source (and the line, for list files). */
+int source_add(struct builder *b, const char *path);
+struct list_item;
+/* Adds one parsed list-file line. */
+int add_list_item(struct builder *b, const struct list_item *it);
+/* Adds the lines of a list file already open. */
+int list_source_add(struct builder *b, FILE *f, const char *path);
+
+#endif
