@@ -3,6 +3,7 @@
 #   make            build/initramfs (+ build/gen_init_cpio)
 #   make check      install test dependencies, build, run every test (prove)
 #   make bench      compare speed with peers (bench/run.sh)
+#   make demo       build, list and unpack a small image
 #   make install    PREFIX=/usr/local DESTDIR=
 
 VERSION := 0.1.0
@@ -55,6 +56,11 @@ check: deps
 	$(MAKE) all $(UNIT_BIN)
 	CMOCKA_MESSAGE_OUTPUT=TAP prove -f $(UNIT_BIN:%=./%) $(SHELL_TESTS)
 
+demo:
+	sh scripts/deps.sh build
+	$(MAKE) all
+	BIN=$(B) sh scripts/demo.sh
+
 bench: all
 	sh scripts/deps.sh bench
 	BIN=$(CURDIR)/$(B) sh bench/run.sh
@@ -67,5 +73,5 @@ install: all
 clean:
 	rm -rf $(B)
 
-.PHONY: all check deps bench install clean
+.PHONY: all check deps demo bench install clean
 -include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d)
