@@ -73,7 +73,7 @@ cmd_extract(int argc, char **argv)
 	if (extract_finish(&x) < 0 && rc >= 0)
 		rc = -1;
 	if (rc >= 0 && x.refused)
-		cli_error(&extract_cmd, "%u entries not extracted", x.refused);
+		cli_error(&extract_cmd, "entries not extracted: %u", x.refused);
 	image_close(&r);
 	return rc < 0 || x.refused ? 1 : 0;
 }

@@ -251,32 +251,34 @@ builder_add_file(struct builder *b, char *const *names, int nnames,
 		 const char *location, uint32_t mode, uint32_t uid, uint32_t gid)
 {
 	struct source_file f;
-	uint32_t ino = b->next_ino;
+	uint32_t ino = 0;	/* taken after the first name's parents */
 	int rc = open_source(b, location, &f);
 
 	for (int i = 0; i < nnames && rc == 0; i++) {
 		const char *name = strip_root(b, names[i]);
 		bool last = i == nnames - 1;
 		struct cpio_header h = {
-			.ino = ino, .mode = (mode & 07777) | S_IFREG,
+			.mode = (mode & 07777) | S_IFREG,
 			.nlink = (uint32_t)nnames,
 			.filesize = last ? (uint32_t)f.size : 0,
 			.check = last ? f.sum : 0,
 		};
 
-		fill_ids(b, &h, uid, gid);
-		h.mtime = entry_mtime(b, f.mtime, location);
 		if (!b->opt.compat)
 			rc = add_implied_parents(b, name);
-		if (rc == 0)
-			rc = write_record(b, &h, name);
+		if (rc < 0)
+			break;
+		if (!ino)
+			ino = b->next_ino++;
+		h.ino = ino;
+		fill_ids(b, &h, uid, gid);
+		h.mtime = entry_mtime(b, f.mtime, location);
+		rc = write_record(b, &h, name);
 		if (rc == 0 && last && f.size)
 			rc = copy_data(b, &f, location);
 	}
 	if (f.fd >= 0)
 		close(f.fd);
-	if (rc == 0)
-		b->next_ino = ino + 1;
 	return rc;
 }
 

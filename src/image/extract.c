@@ -208,10 +208,32 @@ set_attrs(struct extractor *x, int dirfd, const char *leaf,
 	if (!S_ISLNK(e->h.mode) &&
 	    fchmodat(dirfd, leaf, safe_mode(x, e->h.mode), 0) < 0)
 		return -errno;
-	if (!S_ISDIR(e->h.mode) &&
-	    utimensat(dirfd, leaf, times, AT_SYMLINK_NOFOLLOW) < 0)
+	if (utimensat(dirfd, leaf, times, AT_SYMLINK_NOFOLLOW) < 0)
 		return -errno;
 	return 0;
+}
+
+/* Owner and mode go on the directory's own fd: never through a link. */
+static int
+make_dir(struct extractor *x, int dirfd, const char *leaf, const char *name,
+	 const struct cpio_entry *e)
+{
+	int fd, rc = 0;
+
+	clean_path(dirfd, leaf, S_IFDIR);
+	if (mkdirat(dirfd, leaf, 0700) < 0 && errno != EEXIST)
+		return -errno;
+	fd = openat(dirfd, leaf, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	if (x->as_root && fchown(fd, e->h.uid, e->h.gid) < 0)
+		rc = -errno;
+	if (rc == 0 && fchmod(fd, safe_mode(x, e->h.mode)) < 0)
+		rc = -errno;
+	close(fd);
+	xgrow((void **)&x->dirs, &x->dirs_cap, x->ndirs + 1, sizeof(*x->dirs));
+	x->dirs[x->ndirs++] = (struct extract_dir_time){ xstrdup(name), e->h.mtime };
+	return rc;
 }
 
 static int
@@ -248,12 +270,9 @@ create(struct extractor *x, struct image_reader *r, int dirfd,
 		linked = maybe_link(x, dirfd, leaf, name, e);
 		return linked < 0 ? linked : write_file(x, r, dirfd, leaf, e, linked);
 	}
-	if (S_ISDIR(type)) {
-		if (mkdirat(dirfd, leaf, 0700) < 0 && errno != EEXIST)
-			return -errno;
-		xgrow((void **)&x->dirs, &x->dirs_cap, x->ndirs + 1, sizeof(*x->dirs));
-		x->dirs[x->ndirs++] = (struct extract_dir_time){ xstrdup(name), e->h.mtime };
-	} else if (S_ISLNK(type)) {
+	if (S_ISDIR(type))
+		return make_dir(x, dirfd, leaf, name, e);
+	if (S_ISLNK(type)) {
 		clean_path(dirfd, leaf, 0);
 		if (symlinkat(e->target, dirfd, leaf) < 0)
 			return -errno;
