@@ -63,7 +63,7 @@ demo:
 
 bench: all
 	sh scripts/deps.sh bench
-	BIN=$(CURDIR)/$(B) sh bench/run.sh
+	BIN=$(CURDIR)/$(B) bash bench/run.sh
 
 install: all
 	install -d $(DESTDIR)$(BINDIR)
