@@ -283,8 +283,12 @@ list_next(struct list_parser *p, struct list_item *it)
 		return LIST_NO_ARGS;
 	args[strcspn(args, "\n")] = '\0';
 	it->args = args;
+	/* The kernel program matches the line's start, not the word: a
+	 * line indented with white space is of an unknown type. */
 	it->kind = find_kind(type, &known);
-	if (!known)
+	if (!known || type != p->line) {
+		it->type = p->line;
 		return LIST_UNKNOWN_TYPE;
+	}
 	return parse_args(p, it, args);
 }
