@@ -13,23 +13,23 @@ cpio_writer_init(struct cpio_writer *w, struct outbuf *out, uint32_t data_align)
 	w->data_align = data_align;
 }
 
-/* NULs after the name's own so data starts at a multiple of align. */
+/* NULs after the name's own, counted in namesize, so that the header
+ * and name reach exactly to a multiple of align (gen_init_cpio -a). */
 static uint32_t
 align_padding(struct cpio_writer *w, const struct cpio_header *h,
 	      uint32_t namesize)
 {
-	uint64_t data_at, want;
+	uint64_t end, extra;
 
 	if (!w->data_align || !S_ISREG(h->mode) || h->filesize <= w->data_align)
 		return 0;
-	data_at = w->out->offset + CPIO_HEADER_SIZE + namesize;
-	data_at += cpio_name_pad(namesize);
-	want = (data_at + w->data_align - 1) / w->data_align * w->data_align;
-	if (namesize + (want - data_at) > CPIO_PATH_MAX) {
+	end = w->out->offset + CPIO_HEADER_SIZE + namesize;
+	extra = (w->data_align - end % w->data_align) % w->data_align;
+	if (namesize + extra > CPIO_PATH_MAX) {
 		w->align_missed = true;
 		return 0;
 	}
-	return (uint32_t)(want - data_at);
+	return (uint32_t)extra;
 }
 
 int
