@@ -103,9 +103,9 @@ parse_args(struct gic *g, int argc, char **argv)
 			break;
 		case 'a':
 			v = strtoll(optarg, &end, 10);
-			if (!*optarg || *end || v <= 0 || v % 4 || v > UINT32_MAX) {
-				fprintf(stderr, "Invalid data alignment: %s (a positive multiple of 4)\n",
-					optarg);
+			/* 0 means none, as in the kernel's program */
+			if (!*optarg || *end || v < 0 || v % 4 || v > UINT32_MAX) {
+				fprintf(stderr, "Invalid data_align: %s\n", optarg);
 				usage(g->prog);
 				exit(1);
 			}
@@ -158,6 +158,10 @@ handle_line(struct gic *g, struct list_parser *p, enum list_status st,
 		fprintf(stderr, "ERROR: incorrect format, newline required line %d: '%s'\n",
 			p->lineno, it->type);
 		g->ec = -1;
+		/* the kernel's program still looks the type up */
+		if (!list_kind_known(it->type))
+			fprintf(stderr, "unknown file type line %d: '%s'\n", p->lineno,
+				it->type);
 		return true;
 	case LIST_UNKNOWN_TYPE:
 		fprintf(stderr, "unknown file type line %d: '%s'\n", p->lineno, it->type);
@@ -196,7 +200,8 @@ run(struct gic *g, FILE *list)
 	int rc = atomic_open(&out, g->output, 0644);
 
 	if (rc < 0) {
-		fprintf(stderr, "ERROR: unable to open '%s': %s\n", g->output, strerror(-rc));
+		fprintf(stderr, "failed to open %s\n", g->output);
+		usage(g->prog);
 		return 1;
 	}
 	builder_init(&g->b, out.fd, &g->opt);

@@ -67,10 +67,14 @@ map_id(const struct builder *b, uint32_t id, int64_t root)
 static uint32_t
 entry_mtime(struct builder *b, int64_t own, const char *what)
 {
-	if (b->opt.force_mtime || own < 0)
+	if (b->opt.force_mtime || own == BUILD_NO_MTIME)
 		return b->default_mtime;
 	if (b->opt.clamp_mtime && own > b->default_mtime)
 		return b->default_mtime;
+	if (own < 0) {
+		warn(b, "%s: Timestamp negative, clipping.", what);
+		return 0;
+	}
 	if (own > UINT32_MAX) {
 		warn(b, "%s: Timestamp exceeds maximum cpio timestamp, clipping.",
 		     what);
@@ -106,6 +110,10 @@ write_record(struct builder *b, struct cpio_header *h, const char *name)
 	rc = cpio_write_header(&b->w, h, name);
 	if (rc < 0)
 		return output_error(b, rc);
+	if (b->w.align_missed) {
+		warn(b, "%s: best-effort alignment %u missed", name, b->opt.data_align);
+		b->w.align_missed = false;
+	}
 	b->archive_open = b->anything_written = true;
 	if (!b->opt.compat && S_ISDIR(h->mode))
 		strset_add(&b->dirs, name);

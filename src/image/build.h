@@ -27,6 +27,7 @@
 #define BUILD_DEVMAJOR 3
 #define BUILD_DEVMINOR 1
 #define BUILD_IMPLIED_DIR_MODE 0755
+#define BUILD_NO_MTIME INT64_MIN
 
 struct build_options {
 	bool compat;		/* gen_init_cpio: nothing beyond it */
@@ -49,7 +50,7 @@ struct build_entry {
 	const char *name;
 	uint32_t mode;		/* with the S_IFMT type bits */
 	uint32_t uid, gid;
-	int64_t mtime;		/* own mtime; -1: none (use the default) */
+	int64_t mtime;		/* own mtime; BUILD_NO_MTIME: none */
 	uint32_t rmajor, rminor;
 	const char *target;	/* symlink */
 	const char *location;	/* regular file: where the data is */

@@ -218,17 +218,20 @@ parse_fields(struct list_parser *p, struct list_item *it, char **f, int n)
 	return LIST_ITEM;
 }
 
-static enum list_kind
-find_kind(const char *type, bool *found)
+/* The directive's index in kind_names, or -1. */
+static int
+find_kind(const char *type)
 {
-	for (size_t k = 0; k < sizeof(kind_names) / sizeof(kind_names[0]); k++) {
-		if (strcmp(type, kind_names[k]) == 0) {
-			*found = true;
-			return (enum list_kind)k;
-		}
-	}
-	*found = false;
-	return LK_FILE;
+	for (size_t k = 0; k < sizeof(kind_names) / sizeof(kind_names[0]); k++)
+		if (strcmp(type, kind_names[k]) == 0)
+			return (int)k;
+	return -1;
+}
+
+bool
+list_kind_known(const char *type)
+{
+	return find_kind(type) >= 0;
 }
 
 static enum list_status
@@ -255,7 +258,7 @@ list_next(struct list_parser *p, struct list_item *it)
 {
 	ssize_t len;
 	char *type, *args;
-	bool known;
+	int kind;
 
 	memset(it, 0, sizeof(*it));
 	errno = 0;
@@ -285,10 +288,11 @@ list_next(struct list_parser *p, struct list_item *it)
 	it->args = args;
 	/* The kernel program matches the line's start, not the word: a
 	 * line indented with white space is of an unknown type. */
-	it->kind = find_kind(type, &known);
-	if (!known || type != p->line) {
+	kind = find_kind(type);
+	if (kind < 0 || type != p->line) {
 		it->type = p->line;
 		return LIST_UNKNOWN_TYPE;
 	}
+	it->kind = (enum list_kind)kind;
 	return parse_args(p, it, args);
 }

@@ -82,5 +82,7 @@ void list_parser_free(struct list_parser *p);
 enum list_status list_next(struct list_parser *p, struct list_item *item);
 
 const char *list_kind_name(enum list_kind k);
+/* Whether type is one of the directive words. */
+bool list_kind_known(const char *type);
 
 #endif

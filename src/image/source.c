@@ -46,7 +46,7 @@ add_list_item(struct builder *b, const struct list_item *it)
 	};
 	struct build_entry e = {
 		.name = it->names[0], .mode = it->mode & 07777, .uid = it->uid,
-		.gid = it->gid, .mtime = -1, .target = it->target,
+		.gid = it->gid, .mtime = BUILD_NO_MTIME, .target = it->target,
 		.rmajor = it->major, .rminor = it->minor,
 	};
 

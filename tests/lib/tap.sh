@@ -1,5 +1,5 @@
 # TAP for shell tests: source it, call plan (or let done_testing count),
-# then ok/is/is_file_same/skip; every failure prints what it expected and
+# then ok/is/like/same_file/skip/todo; every failure prints what it expected and
 # what it saw as TAP diagnostics.
 #
 # Environment: TOP (repository root, derived), BIN (build output, default
@@ -20,14 +20,20 @@ _tap_failed=0
 plan() { echo "1..$1"; _tap_planned=1; }
 diag() { printf '%s\n' "$@" | sed 's/^/# /'; }
 
+# todo REASON: the next check is a known defect, reported as TAP TODO
+# (prove lists it, and says so when it starts passing).
+todo() { _tap_todo=$1; }
+
 _tap_result() { # status description
 	_tap_n=$((_tap_n + 1))
+	_tap_dir=${_tap_todo:+ # TODO $_tap_todo}
 	if [ "$1" = 0 ]; then
-		echo "ok $_tap_n - $2"
+		echo "ok $_tap_n - $2$_tap_dir"
 	else
-		echo "not ok $_tap_n - $2"
-		_tap_failed=$((_tap_failed + 1))
+		echo "not ok $_tap_n - $2$_tap_dir"
+		[ -n "${_tap_todo:-}" ] || _tap_failed=$((_tap_failed + 1))
 	fi
+	_tap_todo=
 }
 
 # ok DESCRIPTION COMMAND...: passes when COMMAND exits 0.
