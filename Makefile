@@ -18,7 +18,9 @@ WARN := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes 
 ES_CFLAGS := -std=gnu11 $(WARN) -Isrc -D_GNU_SOURCE -DES_VERSION='"$(VERSION)"' -MMD -MP
 
 # Layers, lowest first; the host tool links all of them.
-LIB_SRC := $(wildcard src/base/*.c src/cpio/*.c src/image/*.c)
+LIB_SRC := $(wildcard src/base/*.c src/cpio/*.c src/codec/*.c src/image/*.c)
+# The compression libraries Debian ships; src/codec is their only user.
+LIB_LIBS := -lz -lbz2 -llzma -llzo2 -llz4 -lzstd -lpthread
 CLI_SRC := $(wildcard src/cli/*.c)
 LIB_OBJ := $(LIB_SRC:%.c=$(B)/obj/%.o)
 CLI_OBJ := $(CLI_SRC:%.c=$(B)/obj/%.o)
@@ -39,14 +41,14 @@ $(LIB): $(LIB_OBJ)
 	$(AR) rcs $@ $^
 
 $(B)/initramfs: $(CLI_OBJ) $(LIB)
-	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LIB_LIBS)
 
 $(B)/gen_init_cpio: $(B)/initramfs
 	ln -sf initramfs $@
 
 $(B)/tests/%: tests/unit/%.c $(LIB)
 	@mkdir -p $(@D)
-	$(CC) $(ES_CFLAGS) $(CFLAGS) -Itests/unit -o $@ $< $(LIB) -lcmocka
+	$(CC) $(ES_CFLAGS) $(CFLAGS) -Itests/unit -o $@ $< $(LIB) $(LIB_LIBS) -lcmocka
 
 deps:
 	sh scripts/deps.sh check

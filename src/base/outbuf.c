@@ -27,6 +27,17 @@ out_init(struct outbuf *o, int fd)
 }
 
 void
+out_init_sink(struct outbuf *o, out_sink_fn sink, void *ctx)
+{
+	memset(o, 0, sizeof(*o));
+	o->fd = -1;
+	o->sink = sink;
+	o->sink_ctx = ctx;
+	o->cap = OUTBUF_SIZE;
+	o->buf = xmalloc(o->cap);
+}
+
+void
 out_free(struct outbuf *o)
 {
 	free(o->buf);
@@ -36,6 +47,13 @@ out_free(struct outbuf *o)
 static int
 write_all(struct outbuf *o, const uint8_t *p, size_t n)
 {
+	if (o->sink) {
+		int rc = o->sink(o->sink_ctx, p, n);
+
+		if (rc < 0)
+			o->err = -rc;
+		return rc;
+	}
 	while (n) {
 		ssize_t w = write(o->fd, p, n);
 
@@ -59,7 +77,7 @@ out_flush(struct outbuf *o)
 	if (o->err)
 		return -o->err;
 	o->len = 0;
-	return write_all(o, o->buf, n);
+	return n ? write_all(o, o->buf, n) : 0;
 }
 
 int

@@ -5,6 +5,9 @@
  * every write; this keeps both in one place. File data can be copied
  * from another descriptor without passing through user space.
  * The first error sticks in err; later calls do nothing and return it.
+ *
+ * The bytes go to a file descriptor, or to a sink function (an encoder
+ * writing a compressed member); only a descriptor takes direct copies.
  */
 #ifndef ES_BASE_OUTBUF_H
 #define ES_BASE_OUTBUF_H
@@ -12,8 +15,13 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/* Takes all n bytes; 0 or -errno. */
+typedef int (*out_sink_fn)(void *ctx, const void *p, size_t n);
+
 struct outbuf {
-	int fd;			/* not owned */
+	int fd;			/* not owned; -1 with a sink */
+	out_sink_fn sink;
+	void *sink_ctx;
 	uint8_t *buf;
 	size_t cap, len;
 	uint64_t offset;	/* bytes accepted so far, flushed or not */
@@ -22,6 +30,7 @@ struct outbuf {
 };
 
 void out_init(struct outbuf *o, int fd);
+void out_init_sink(struct outbuf *o, out_sink_fn sink, void *ctx);
 void out_free(struct outbuf *o);
 int out_write(struct outbuf *o, const void *p, size_t n);
 int out_zeros(struct outbuf *o, size_t n);
