@@ -9,7 +9,7 @@
 #   INITRAMFS      our command (default: $BIN/initramfs)
 #   BENCH_ROUNDS   measured rounds per case (default 7)
 #   BENCH_QUICK_MS a case whose round takes less runs 3x the rounds (500)
-#   BENCH_CASES    cases to run, in order (default: "list list_pipe build")
+#   BENCH_CASES    cases to run, in order (default: all, as listed below)
 #   BENCH_DIR      input cache and scratch (default: bench/out)
 #   BENCH_CHECKS   0 skips the correctness checks after each case
 #   BENCH_STRICT   1 makes a missed target fail the run
@@ -24,7 +24,7 @@ export LC_ALL=C
 TOP=$(cd "$(dirname "$0")/.." && pwd)
 BIN=${BIN:-$TOP/build}
 INITRAMFS=${INITRAMFS:-$BIN/initramfs}
-BENCH_CASES=${BENCH_CASES:-list list_pipe build}
+BENCH_CASES=${BENCH_CASES:-list list_pipe build zlist zextract zbuild}
 BENCH_DIR=${BENCH_DIR:-$TOP/bench/out}
 BENCH_CHECKS=${BENCH_CHECKS:-1}
 BENCH_STRICT=${BENCH_STRICT:-0}
@@ -44,6 +44,8 @@ oneline() { head -n "$1" | tr '\n' ' '; }
 
 TREE=$BENCH_DIR/tree-v$TREE_VERSION
 ARCHIVE=$BENCH_DIR/tree-v$TREE_VERSION.cpio
+# The archive as Debian 12's mkinitramfs compresses it (zstd -q -1 -T0).
+ZIMAGE=$BENCH_DIR/tree-v$TREE_VERSION.cpio.zst
 SCRATCH=$BENCH_DIR/scratch
 
 # The peers' way to archive a directory; also makes the neutral list input.
@@ -67,6 +69,11 @@ prepare_inputs() {
 			! mv "$ARCHIVE.tmp" "$ARCHIVE"; then
 			die "GNU cpio could not archive $TREE"
 		fi
+	fi
+	if [ ! -f "$ZIMAGE" ]; then
+		bench_log "compressing it with zstd -1 (once)"
+		zstd -q -1 -T0 < "$ARCHIVE" > "$ZIMAGE.tmp" && mv "$ZIMAGE.tmp" "$ZIMAGE" ||
+			die "zstd could not compress $ARCHIVE"
 	fi
 	rm -rf "$SCRATCH"
 	mkdir -p "$SCRATCH" || die "cannot create $SCRATCH"
@@ -232,12 +239,94 @@ check_build() {
 	fi
 }
 
+# --- case: zlist: a zstd image, as Debian's mkinitramfs writes them -------
+
+zlist_ours() { "$INITRAMFS" list "$ZIMAGE" > /dev/null 2>&1; }
+zlist_zstd() { zstd -q -dc < "$ZIMAGE" > /dev/null 2>&1; }
+zlist_bsd() { bsdcpio -it < "$ZIMAGE" > /dev/null 2>&1; }
+
+case_zlist() {
+	bench_case zlist
+	bench_variant "initramfs list IMG.zst" zlist_ours
+	bench_variant "zstd -dc IMG.zst >/dev/null" zlist_zstd 0.95
+	bench_variant "bsdcpio -it < IMG.zst" zlist_bsd 1
+	bench_measure
+	[ "$BENCH_CHECKS" = 1 ] && check_zlist
+}
+
+check_zlist() {
+	if "$INITRAMFS" list "$ZIMAGE" 2>/dev/null | cmp -s - <(cpio -it --quiet < "$ARCHIVE" 2>/dev/null); then
+		bench_note "zlist: listing of the zstd image identical to GNU cpio -it of the archive"
+	else
+		bench_fail "zlist: listing of the zstd image differs from GNU cpio -it of the archive"
+	fi
+}
+
+# --- case: zextract: unpack the zstd image into an empty directory --------
+
+zextract_clean() { rm -rf "$SCRATCH/zx"; mkdir "$SCRATCH/zx"; }
+zextract_ours() { "$INITRAMFS" extract "$ZIMAGE" "$SCRATCH/zx" > /dev/null 2>&1; }
+zextract_bsd() { (cd "$SCRATCH/zx" && bsdcpio -idm < "$ZIMAGE" > /dev/null 2>&1); }
+
+case_zextract() {
+	bench_case zextract zextract_clean
+	bench_variant "initramfs extract IMG.zst DIR" zextract_ours
+	bench_variant "bsdcpio -idm < IMG.zst" zextract_bsd 1.67
+	bench_measure
+	[ "$BENCH_CHECKS" = 1 ] && check_zextract
+	rm -rf "$SCRATCH/zx"
+}
+
+check_zextract() {
+	zextract_clean
+	if ! zextract_ours; then
+		bench_fail "zextract: initramfs extract failed"
+	elif ! diff <(inventory "$TREE") <(inventory "$SCRATCH/zx") > "$SCRATCH/zx.diff" ||
+		! (cd "$BENCH_DIR" && diff -r --no-dereference "${TREE##*/}" "${SCRATCH##*/}/zx") > "$SCRATCH/zx.diff" 2>&1; then
+		bench_fail "zextract: extracted tree differs from the input: $(oneline 3 < "$SCRATCH/zx.diff")"
+	else
+		bench_note "zextract: the extracted tree equals the input (content, modes, links, owners, mtimes)"
+	fi
+}
+
+# --- case: zbuild: build the tree into a zstd -1 image ---------------------
+
+zbuild_clean() { rm -f "$SCRATCH"/zbuild.*; }
+zbuild_ours() { "$INITRAMFS" build -o "$SCRATCH/zbuild.ours" --compress zstd:1 "$TREE" > /dev/null 2>&1; }
+zbuild_zstd() { zstd -q -1 -T0 < "$ARCHIVE" > "$SCRATCH/zbuild.zstd" 2>/dev/null; }
+zbuild_bsd() {
+	(cd "$TREE" && find . | sort | bsdcpio -o --format newc 2>/dev/null |
+		zstd -q -1 -T0 > "$SCRATCH/zbuild.bsd" 2>/dev/null)
+}
+
+case_zbuild() {
+	bench_case zbuild zbuild_clean
+	bench_variant "initramfs build --compress zstd:1" zbuild_ours
+	bench_variant "zstd -1 -T0 < finished cpio" zbuild_zstd 0.8
+	bench_variant "find|sort|bsdcpio -o|zstd -1 -T0" zbuild_bsd 2.86
+	bench_measure
+	[ "$BENCH_CHECKS" = 1 ] && check_zbuild
+	zbuild_clean
+}
+
+check_zbuild() {
+	zbuild_clean
+	zbuild_ours
+	"$INITRAMFS" build -o "$SCRATCH/zbuild.plain" "$TREE" 2>/dev/null
+	if zstd -q -dc < "$SCRATCH/zbuild.ours" 2>/dev/null | cmp -s - "$SCRATCH/zbuild.plain"; then
+		bench_note "zbuild: zstd -dc of our image is byte for byte our uncompressed build; $(stat -c %s "$SCRATCH/zbuild.ours") bytes (zstd -1 -T0 of GNU cpio's archive: $(zstd -q -1 -T0 < "$ARCHIVE" | wc -c))"
+	else
+		bench_fail "zbuild: zstd -dc of our image differs from our uncompressed build"
+	fi
+}
+
 # --- main -----------------------------------------------------------------
 
 [ -x "$INITRAMFS" ] || die "$INITRAMFS not found: run make first (or set INITRAMFS)"
 have perl || die "perl is needed to generate the input tree"
 have cpio || die "GNU cpio is needed (scripts/deps.sh bench)"
 have bsdcpio || die "bsdcpio is needed (scripts/deps.sh bench)"
+have zstd || die "zstd is needed (scripts/deps.sh bench)"
 case $BENCH_ROUNDS in '' | *[!0-9]* | 0) die "BENCH_ROUNDS must be a positive integer" ;; esac
 for c in $BENCH_CASES; do
 	declare -F "case_$c" > /dev/null ||

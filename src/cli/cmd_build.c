@@ -5,7 +5,10 @@
 #include "base/atomic_file.h"
 #include "cli/commands.h"
 #include "cli/opts.h"
+#include "base/xalloc.h"
+#include "codec/codec.h"
 #include "image/build.h"
+#include "image/microcode.h"
 #include "image/source.h"
 
 #include <errno.h>
@@ -14,7 +17,10 @@
 #include <string.h>
 #include <unistd.h>
 
-enum { OPT_ROOT_UID = 256, OPT_ROOT_GID, OPT_SQUASH, OPT_MTIME, OPT_CRC, OPT_ALIGN };
+enum {
+	OPT_ROOT_UID = 256, OPT_ROOT_GID, OPT_SQUASH, OPT_MTIME, OPT_CRC,
+	OPT_ALIGN, OPT_COMPRESS, OPT_THREADS, OPT_MICROCODE,
+};
 
 static const struct opt_def build_opts[] = {
 	{ "output", 'o', "FILE", "write the image to FILE ('-': standard output)" },
@@ -24,6 +30,9 @@ static const struct opt_def build_opts[] = {
 	{ "mtime", OPT_MTIME, "T", "no mtime later than T (seconds since 1970)" },
 	{ "crc", OPT_CRC, NULL, "write 070702 records with data checksums" },
 	{ "data-align", OPT_ALIGN, "N", "start the data of files over N bytes at a multiple of N" },
+	{ "compress", OPT_COMPRESS, "FMT[:LEVEL]", "start a member compressed with FMT for the SOURCEs after it" },
+	{ "threads", OPT_THREADS, "N", "threads for zstd and xz (default: every core)" },
+	{ "microcode", OPT_MICROCODE, "PATH", "early microcode file or directory, in a first member" },
 	{ 0 },
 };
 
@@ -33,20 +42,101 @@ static const struct cmd_def build_cmd = {
 	"A SOURCE is a directory (every path below it, sorted byte-wise,\n"
 	"hard links kept), a list file in gen_init_cpio's language (see\n"
 	"initramfs-list(5); '-' reads it from standard input), or an existing\n"
-	"image, appended as it is. Parent directories that a name needs and\n"
-	"no source gives are added (mode 0755, owner 0).\n\n"
+	"image (appended as it is; into a compressed member, its entries).\n"
+	"Parent directories that a name needs and no source gives are added\n"
+	"(mode 0755, owner 0).\n\n"
+	"An image is a sequence of members, each a cpio archive, compressed or\n"
+	"not; the kernel unpacks them in order. --compress starts a member\n"
+	"holding the SOURCEs that follow it, up to the next --compress; SOURCEs\n"
+	"before any --compress go into an uncompressed member. FMT is none,\n"
+	"gzip, bzip2, lzma, xz, lzo, lz4 or zstd, LEVEL as its own tool counts.\n"
+	"The bytes do not depend on --threads. --microcode puts PATH's updates\n"
+	"(e.g. /lib/firmware/intel-ucode) where the kernel's early loader looks:\n"
+	"kernel/x86/microcode/GenuineIntel.bin or AuthenticAMD.bin in an\n"
+	"uncompressed member before all others.\n\n"
 	"SOURCE_DATE_EPOCH in the environment acts as --mtime. Entries without\n"
 	"an mtime of their own (list-file directories, symlinks, devices) get\n"
 	"T, or the current time when no T is given.\n\n"
-	"Example:\n"
-	"  initramfs build -o initrd.img --squash rootfs/ extra.list\n",
+	"Examples:\n"
+	"  initramfs build -o initrd.img --squash rootfs/ extra.list\n"
+	"  initramfs build -o initrd.img --compress zstd rootfs/\n"
+	"  initramfs build -o initrd.img --microcode /lib/firmware/intel-ucode \\\n"
+	"      --compress zstd:19 rootfs/ --compress gzip modules.list\n",
 	build_opts,
+	.operands_in_order = true,
+};
+
+/* The sources of one member, in order. */
+struct member_plan {
+	const struct codec *codec;	/* NULL: uncompressed */
+	int level;
+	const char *spec;		/* as given, for messages */
+	const char **sources;
+	int nsources;
 };
 
 struct build_cli {
 	const char *output;
 	struct build_options opt;
+	struct member_plan *members;
+	int nmembers;
+	int threads;
+	char **microcode;
+	int nmicrocode;
 };
+
+static struct member_plan *
+add_member(struct build_cli *c)
+{
+	c->members = xrealloc(c->members, (size_t)(c->nmembers + 1) *
+						  sizeof(*c->members));
+	c->members[c->nmembers] = (struct member_plan){ 0 };
+	return &c->members[c->nmembers++];
+}
+
+static void
+add_source(struct build_cli *c, const char *path)
+{
+	struct member_plan *m = c->nmembers ? &c->members[c->nmembers - 1] :
+					      add_member(c);
+
+	m->sources = xrealloc(m->sources, (size_t)(m->nsources + 1) *
+						  sizeof(*m->sources));
+	m->sources[m->nsources++] = path;
+}
+
+/* "zstd", "zstd:19", "none". */
+static int
+parse_compress(struct build_cli *c, const char *arg)
+{
+	char name[16];
+	const char *colon = strchr(arg, ':');
+	size_t len = colon ? (size_t)(colon - arg) : strlen(arg);
+	struct member_plan *m;
+	const struct codec *codec = NULL;
+	long long level;
+
+	snprintf(name, sizeof(name), "%.*s", (int)len, arg);
+	if (len >= sizeof(name) || (strcmp(name, "none") && !(codec = codec_by_name(name)))) {
+		cli_error(&build_cmd, "--compress %s: unknown format (none, gzip, bzip2, lzma, xz, lzo, lz4, zstd)", arg);
+		return -1;
+	}
+	level = !colon ? (codec ? codec->default_level : 0) :
+			 cli_number(colon + 1, codec ? codec->max_level : -1);
+	if (level < (codec ? codec->min_level : 0)) {
+		if (codec)
+			cli_error(&build_cmd, "--compress %s: %s levels are %d to %d",
+				  arg, name, codec->min_level, codec->max_level);
+		else
+			cli_error(&build_cmd, "--compress %s: none takes no level", arg);
+		return -1;
+	}
+	m = add_member(c);
+	m->codec = codec;
+	m->level = (int)level;
+	m->spec = arg;
+	return 0;
+}
 
 static int
 set_build_opt(void *ctx, int key, const char *arg)
@@ -55,6 +145,16 @@ set_build_opt(void *ctx, int key, const char *arg)
 	long long v = 0;
 
 	switch (key) {
+	case OPT_OPERAND:
+		add_source(c, arg);
+		return 0;
+	case OPT_COMPRESS:
+		return parse_compress(c, arg);
+	case OPT_MICROCODE:
+		c->microcode = xrealloc(c->microcode, (size_t)(c->nmicrocode + 1) *
+							      sizeof(*c->microcode));
+		c->microcode[c->nmicrocode++] = (char *)arg;
+		return 0;
 	case 'o':
 		c->output = arg;
 		return 0;
@@ -70,6 +170,14 @@ set_build_opt(void *ctx, int key, const char *arg)
 	case OPT_ALIGN:
 		v = cli_number(arg, UINT32_MAX);
 		break;
+	case OPT_THREADS:
+		v = cli_number(arg, 1024);
+		if (v < 1) {
+			cli_error(&build_cmd, "--threads %s: must be a number from 1 to 1024", arg);
+			return -1;
+		}
+		c->threads = (int)v;
+		return 0;
 	}
 	if (v < 0 || (key == OPT_ALIGN && (v == 0 || v % 4))) {
 		cli_error(&build_cmd, "invalid value '%s'%s", arg,
@@ -107,7 +215,26 @@ apply_source_date_epoch(struct build_cli *c)
 }
 
 static int
-run_build(struct build_cli *c, int nsources, char **sources)
+add_members(struct build_cli *c, struct builder *b)
+{
+	struct encode_params params = { .threads = c->threads };
+	int rc = 0;
+
+	if (c->nmicrocode)
+		rc = microcode_add(b, c->microcode, c->nmicrocode);
+	for (int i = 0; i < c->nmembers && rc == 0; i++) {
+		const struct member_plan *m = &c->members[i];
+
+		params.level = m->level;
+		rc = builder_begin_member(b, m->codec, &params);
+		for (int k = 0; k < m->nsources && rc == 0; k++)
+			rc = source_add(b, m->sources[k]);
+	}
+	return rc;
+}
+
+static int
+run_build(struct build_cli *c)
 {
 	struct atomic_file out;
 	struct builder b;
@@ -118,8 +245,7 @@ run_build(struct build_cli *c, int nsources, char **sources)
 		return 1;
 	}
 	builder_init(&b, out.fd, &c->opt);
-	for (int i = 0; i < nsources && rc == 0; i++)
-		rc = source_add(&b, sources[i]);
+	rc = add_members(c, &b);
 	if (rc == 0)
 		rc = builder_finish(&b);
 	if (rc == 0 && (rc = atomic_commit(&out)) < 0)
@@ -132,6 +258,37 @@ run_build(struct build_cli *c, int nsources, char **sources)
 	return rc < 0 ? 1 : 0;
 }
 
+/* Every --compress needs sources after it; a source must exist. */
+static int
+check_plan(const struct build_cli *c)
+{
+	int total = 0;
+
+	for (int i = 0; i < c->nmembers; i++) {
+		if (!c->members[i].nsources) {
+			cli_error(&build_cmd, "--compress %s: no SOURCE follows it (it applies to the SOURCEs after it)",
+				  c->members[i].spec);
+			return -1;
+		}
+		total += c->members[i].nsources;
+	}
+	if (!total) {
+		cli_error(&build_cmd, "no SOURCE given");
+		fprintf(stderr, "Try 'initramfs build --help'.\n");
+		return -1;
+	}
+	return 0;
+}
+
+static void
+free_plan(struct build_cli *c)
+{
+	for (int i = 0; i < c->nmembers; i++)
+		free(c->members[i].sources);
+	free(c->members);
+	free(c->microcode);
+}
+
 int
 cmd_build(int argc, char **argv)
 {
@@ -140,18 +297,21 @@ cmd_build(int argc, char **argv)
 		.opt = { .mtime = -1, .root_uid = -1, .root_gid = -1,
 			 .warn = cli_warn, .warn_ctx = (void *)&build_cmd },
 	};
-	int first = opts_parse(&build_cmd, argc, argv, set_build_opt, &c);
+	int rc = 2, first = opts_parse(&build_cmd, argc, argv, set_build_opt, &c);
+	long cores = sysconf(_SC_NPROCESSORS_ONLN);
 
-	if (first >= argc) {
-		cli_error(&build_cmd, "no SOURCE given");
-		fprintf(stderr, "Try 'initramfs build --help'.\n");
-		return 2;
-	}
-	if (apply_source_date_epoch(&c) < 0)
-		return 2;
+	for (int i = first; i < argc; i++)	/* after "--" */
+		add_source(&c, argv[i]);
+	if (!c.threads)
+		c.threads = cores > 0 ? (int)cores : 1;
+	if (check_plan(&c) < 0 || apply_source_date_epoch(&c) < 0)
+		goto out;
 	if (strcmp(c.output, "-") == 0 && isatty(STDOUT_FILENO)) {
 		cli_error(&build_cmd, "refusing to write an image to a terminal; use -o FILE");
-		return 2;
+		goto out;
 	}
-	return run_build(&c, argc - first, argv + first);
+	rc = run_build(&c);
+out:
+	free_plan(&c);
+	return rc;
 }

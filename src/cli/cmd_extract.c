@@ -6,10 +6,14 @@
 #include "cli/opts.h"
 #include "image/extract.h"
 
+#include <stdbool.h>
 #include <stdio.h>
+
+enum { OPT_MEMBER = 256 };
 
 static const struct opt_def extract_opts[] = {
 	{ "verbose", 'v', NULL, "print each name as it is extracted" },
+	OPT_MEMBER_DEF(OPT_MEMBER),
 	{ 0 },
 };
 
@@ -19,24 +23,33 @@ static const struct cmd_def extract_cmd = {
 	"Leading '/' are dropped; names with a '..' component or reached through\n"
 	"a symlink are refused. Owners are kept and devices made only when\n"
 	"running as root; otherwise setuid and setgid bits are dropped.\n"
-	"The exit status is 1 if any entry was not extracted.\n",
+	"The exit status is 1 if any entry was not extracted. On a damaged\n"
+	"image, what came before the damage stays extracted, as in the kernel.\n",
 	extract_opts,
+};
+
+struct extract_cli {
+	bool verbose;
+	int first, last;	/* --member */
 };
 
 static int
 set_extract_opt(void *ctx, int key, const char *arg)
 {
-	(void)arg;
-	(void)key;
-	*(int *)ctx = 1;
+	struct extract_cli *c = ctx;
+
+	if (key == OPT_MEMBER)
+		return cli_member_range(&extract_cmd, arg, &c->first, &c->last);
+	c->verbose = true;
 	return 0;
 }
 
 int
 cmd_extract(int argc, char **argv)
 {
-	int verbose = 0;
-	int first = opts_parse(&extract_cmd, argc, argv, set_extract_opt, &verbose);
+	struct extract_cli c = { .last = -1 };
+	int first = opts_parse(&extract_cmd, argc, argv, set_extract_opt, &c);
+	unsigned done = 0;
 	const char *image, *dir;
 	struct image_reader r;
 	struct extractor x;
@@ -61,15 +74,20 @@ cmd_extract(int argc, char **argv)
 	}
 	x.warn = cli_warn;
 	x.warn_ctx = (void *)&extract_cmd;
+	image_select(&r, c.first, c.last);
 	while ((rc = image_next(&r, &e)) == 0) {
-		if (verbose && !e.trailer && !e.skip)
+		if (c.verbose && !e.trailer && !e.skip)
 			fprintf(stderr, "%s\n", e.name);
 		if ((rc = extract_entry(&x, &r, &e)) < 0)
 			break;
+		done += !e.trailer && !e.skip;
 	}
-	if (rc < 0)
+	if (rc < 0) {
 		cli_error(&extract_cmd, "%s: %s", image,
 			  es_failed(&r.err) ? r.err.msg : x.err.msg);
+		cli_error(&extract_cmd, "the %u entries before the error stay extracted in %s",
+			  done - x.refused, dir);
+	}
 	if (extract_finish(&x) < 0 && rc >= 0)
 		rc = -1;
 	if (rc >= 0 && x.refused)

@@ -12,12 +12,13 @@
 #include <sys/stat.h>
 #include <time.h>
 
-enum { OPT_SPEC = 256, OPT_DATA_DIR };
+enum { OPT_SPEC = 256, OPT_DATA_DIR, OPT_MEMBER };
 
 static const struct opt_def list_opts[] = {
 	{ "long", 'l', NULL, "type, mode, links, owner, size, mtime, name -> target" },
 	{ "spec", OPT_SPEC, NULL, "write a list file (initramfs-list(5)) that rebuilds the image" },
 	{ "data-dir", OPT_DATA_DIR, "DIR", "with --spec: file data is under DIR (default: .)" },
+	OPT_MEMBER_DEF(OPT_MEMBER),
 	{ 0 },
 };
 
@@ -36,6 +37,7 @@ static const struct cmd_def list_cmd = {
 struct list_cli {
 	enum { NAMES, LONG, SPEC } mode;
 	const char *data_dir;
+	int first, last;	/* --member */
 };
 
 static int
@@ -43,6 +45,8 @@ set_list_opt(void *ctx, int key, const char *arg)
 {
 	struct list_cli *c = ctx;
 
+	if (key == OPT_MEMBER)
+		return cli_member_range(&list_cmd, arg, &c->first, &c->last);
 	if (key == 'l')
 		c->mode = LONG;
 	else if (key == OPT_SPEC)
@@ -102,6 +106,7 @@ list_image(struct list_cli *c, const char *path)
 	setvbuf(stdout, buf, _IOFBF, sizeof(buf));
 	spec_init(&spec, stdout, c->data_dir);
 	rc = image_open(&r, path);
+	image_select(&r, c->first, c->last);
 	while (rc == 0 && (rc = image_next(&r, &e)) == 0) {
 		if (e.skip) {
 			fprintf(stderr, "initramfs list: warning: %s: offset %llu: '%s' skipped as the kernel does: %s\n",
@@ -132,7 +137,7 @@ list_image(struct list_cli *c, const char *path)
 int
 cmd_list(int argc, char **argv)
 {
-	struct list_cli c = { .mode = NAMES, .data_dir = "." };
+	struct list_cli c = { .mode = NAMES, .data_dir = ".", .last = -1 };
 	int first = opts_parse(&list_cmd, argc, argv, set_list_opt, &c);
 
 	if (argc - first != 1) {

@@ -16,6 +16,7 @@ static const struct {
 	{ "build", cmd_build, "write an image from directories, list files and images" },
 	{ "list", cmd_list, "list an image's entries (-l long, --spec a list file)" },
 	{ "extract", cmd_extract, "unpack an image into a directory as the kernel would" },
+	{ "info", cmd_info, "describe an image's members: format, offset, sizes, entries" },
 };
 
 static void

@@ -5,6 +5,7 @@
 #include <ctype.h>
 #include <errno.h>
 #include <getopt.h>
+#include <stdint.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -50,7 +51,9 @@ opts_parse(const struct cmd_def *cmd, int argc, char **argv,
 	char *s = shorts;
 	int c;
 
-	*s++ = '+';	/* stop at the first operand: sources may start with - */
+	/* Stop at the first operand (sources may start with -), or hand
+	 * operands over in order. */
+	*s++ = cmd->operands_in_order ? '-' : '+';
 	for (size_t i = 0; i < n; i++) {
 		const struct opt_def *o = &cmd->opts[i];
 
@@ -113,4 +116,27 @@ cli_number(const char *s, long long max)
 	if (*end || errno || v > max)
 		return -1;
 	return v;
+}
+
+int
+cli_member_range(const struct cmd_def *cmd, const char *arg, int *first,
+		 int *last)
+{
+	char *dash = strchr(arg, '-');
+	char *head = xstrdup(arg);
+	long long a, b = -1;
+
+	if (dash)
+		head[dash - arg] = '\0';
+	a = cli_number(head, INT32_MAX);
+	if (dash && dash[1])
+		b = cli_number(dash + 1, INT32_MAX);
+	free(head);
+	if (a < 0 || (dash && dash[1] && b < a)) {
+		cli_error(cmd, "--member %s: expected N, N- or N-M with N <= M (members count from 0)", arg);
+		return -1;
+	}
+	*first = (int)a;
+	*last = dash ? (int)b : (int)a;
+	return 0;
 }

@@ -38,6 +38,10 @@ builder_init(struct builder *b, int fd, const struct build_options *opt)
 void
 builder_free(struct builder *b)
 {
+	if (b->enc) {		/* an image abandoned mid-member */
+		encoder_free(b->enc);
+		out_free(&b->member_out);
+	}
 	out_free(&b->out);
 	strset_free(&b->dirs);
 }
@@ -86,6 +90,9 @@ entry_mtime(struct builder *b, int64_t own, const char *what)
 static int
 output_error(struct builder *b, int rc)
 {
+	if (b->enc && b->enc->msg[0])
+		return es_fail(&b->err, -rc, "compressing the image (%s): %s",
+			       b->codec->name, b->enc->msg);
 	return es_fail(&b->err, -rc, "writing the image: %s", strerror(-rc));
 }
 
@@ -114,7 +121,7 @@ write_record(struct builder *b, struct cpio_header *h, const char *name)
 		warn(b, "%s: best-effort alignment %u missed", name, b->opt.data_align);
 		b->w.align_missed = false;
 	}
-	b->archive_open = b->anything_written = true;
+	b->archive_open = b->member_written = true;
 	if (!b->opt.compat && S_ISDIR(h->mode))
 		strset_add(&b->dirs, name);
 	return 0;
@@ -298,6 +305,14 @@ add_file_entry(struct builder *b, const struct build_entry *e,
 	int rc = 0;
 
 	h->nlink = e->nlink ? e->nlink : 1;
+	if (e->data && !e->location) {
+		h->filesize = e->nbytes;
+		h->check = cpio_checksum(0, e->bytes, e->nbytes);
+		rc = write_record(b, h, name);
+		if (rc == 0 && (rc = cpio_write_data(&b->w, e->bytes, e->nbytes)) < 0)
+			return output_error(b, rc);
+		return rc;
+	}
 	if (e->data) {
 		rc = open_source(b, e->location, &f);
 		if (rc < 0)
@@ -348,15 +363,15 @@ builder_add(struct builder *b, const struct build_entry *e)
 	return rc;
 }
 
-static int
-end_archive(struct builder *b)
+int
+builder_end_archive(struct builder *b)
 {
 	int rc = cpio_write_trailer(&b->w, b->opt.crc);
 
 	if (rc < 0)
 		return output_error(b, rc);
 	b->archive_open = false;
-	b->anything_written = true;
+	b->member_written = true;
 	return 0;
 }
 
@@ -366,7 +381,7 @@ builder_add_archive(struct builder *b, const char *path)
 	struct source_file f;
 	int rc;
 
-	if (b->archive_open && (rc = end_archive(b)) < 0)
+	if (b->archive_open && (rc = builder_end_archive(b)) < 0)
 		return rc;
 	bool crc = b->opt.crc;
 
@@ -381,7 +396,7 @@ builder_add_archive(struct builder *b, const char *path)
 		return es_fail(&b->err, EIO, "%s: shrank while being copied", path);
 	if (rc < 0)
 		return output_error(b, rc);
-	b->anything_written = true;
+	b->member_written = true;
 	/* The kernel looks for the next record on a 4-byte boundary. */
 	rc = out_pad(&b->out, 4);
 	return rc < 0 ? output_error(b, rc) : 0;
@@ -393,13 +408,93 @@ builder_note_dir(struct builder *b, const char *name)
 	strset_add(&b->dirs, strip_root(b, name));
 }
 
-int
-builder_finish(struct builder *b)
+/* The encoder takes what the member's buffer flushes. */
+static int
+member_sink(void *ctx, const void *p, size_t n)
+{
+	struct builder *b = ctx;
+
+	return encoder_write(b->enc, p, n);
+}
+
+static int
+end_member(struct builder *b)
 {
 	int rc = 0;
 
-	if (b->archive_open || !b->anything_written)
-		rc = end_archive(b);
+	if (b->archive_open || !b->member_written)
+		rc = builder_end_archive(b);
+	if (rc == 0 && (rc = out_flush(b->w.out)) < 0)
+		return output_error(b, rc);
+	if (b->enc) {
+		rc = encoder_finish(b->enc);
+		if (rc < 0)
+			return output_error(b, rc);
+		encoder_free(b->enc);
+		b->enc = NULL;
+		out_free(&b->member_out);
+	}
+	/* An lz4 legacy stream has no end mark: the kernel's unlz4() reads
+	 * chunks until the input ends or a chunk size of 0, so 4 zero bytes
+	 * must end it before another member. */
+	b->need_gap = b->codec == &codec_lz4;
+	b->member_written = false;
+	return 0;
+}
+
+int
+builder_begin_member(struct builder *b, const struct codec *c,
+		     const struct encode_params *p)
+{
+	char msg[CODEC_MSG_SIZE];
+	int rc;
+
+	if (b->member_written && (rc = end_member(b)) < 0)
+		return rc;
+	if (b->need_gap && (rc = out_zeros(&b->out, 4)) < 0)
+		return output_error(b, rc);
+	b->need_gap = false;
+	if ((rc = out_pad(&b->out, 4)) < 0)
+		return output_error(b, rc);
+	b->codec = c;
+	if (!c) {
+		cpio_writer_init(&b->w, &b->out, b->opt.data_align);
+		return 0;
+	}
+	b->enc = c->encoder_new(p, &b->out, msg);
+	if (!b->enc)
+		return es_fail(&b->err, EINVAL, "%s: %s", c->name, msg);
+	out_init_sink(&b->member_out, member_sink, b);
+	cpio_writer_init(&b->w, &b->member_out, b->opt.data_align);
+	return 0;
+}
+
+int
+builder_copy_record(struct builder *b, struct cpio_header *h, const char *name)
+{
+	int rc = cpio_write_header(&b->w, h, name);
+
+	if (rc < 0)
+		return output_error(b, rc);
+	b->archive_open = b->member_written = true;
+	if (S_ISDIR(h->mode))
+		strset_add(&b->dirs, name);
+	return 0;
+}
+
+int
+builder_copy_data(struct builder *b, const void *p, size_t n)
+{
+	int rc = cpio_write_data(&b->w, p, n);
+
+	return rc < 0 ? output_error(b, rc) : 0;
+}
+
+int
+builder_finish(struct builder *b)
+{
+	int rc = end_member(b);
+
 	if (rc == 0 && (rc = out_flush(&b->out)) < 0)
 		return output_error(b, rc);
 	return rc;

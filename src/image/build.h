@@ -11,6 +11,12 @@
  * On top of that (off in compat mode): parent directories that a name
  * implies but no source gave are emitted first (the kernel drops an
  * entry whose parent is missing), ids can be mapped, and mtimes clamped.
+ *
+ * An image is a sequence of members: the builder starts with an
+ * uncompressed one, and builder_begin_member() ends the current member
+ * (with its trailer) and starts another, compressed or not. Every
+ * member starts on a 4-byte boundary; inode numbers run on across
+ * members, which the trailers keep apart anyway.
  */
 #ifndef ES_IMAGE_BUILD_H
 #define ES_IMAGE_BUILD_H
@@ -21,6 +27,7 @@
 #include "base/error.h"
 #include "base/outbuf.h"
 #include "base/strset.h"
+#include "codec/codec.h"
 #include "cpio/writer.h"
 
 #define BUILD_FIRST_INO 721
@@ -54,6 +61,8 @@ struct build_entry {
 	uint32_t rmajor, rminor;
 	const char *target;	/* symlink */
 	const char *location;	/* regular file: where the data is */
+	const void *bytes;	/* or, without location, the data itself */
+	uint32_t nbytes;
 	uint32_t nlink;		/* regular file: names of the inode */
 	bool data;		/* regular file: this name carries the data */
 	uint32_t *group_ino;	/* shared by hard links; *group_ino 0 = unset */
@@ -61,8 +70,15 @@ struct build_entry {
 
 struct builder {
 	struct build_options opt;
-	struct outbuf out;
-	struct cpio_writer w;
+	struct outbuf out;	/* the image file */
+	struct cpio_writer w;	/* writes the current member */
+	/* the current member, when compressed: records go through
+	 * member_out into enc, which writes to out */
+	const struct codec *codec;
+	struct encoder *enc;
+	struct outbuf member_out;
+	bool member_written;	/* the current member holds something */
+	bool need_gap;		/* the last member was lz4: see end_member */
 	uint32_t next_ino;
 	uint32_t default_mtime;
 	bool archive_open;	/* records written since the last trailer */
@@ -82,10 +98,24 @@ int builder_add(struct builder *b, const struct build_entry *e);
 int builder_add_file(struct builder *b, char *const *names, int nnames,
 		     const char *location, uint32_t mode, uint32_t uid,
 		     uint32_t gid);
-/* Ends the current archive, then copies an existing image as it is. */
+/* Ends the current member and starts one compressed with c (NULL: none).
+ * A member that holds nothing yet is replaced instead. */
+int builder_begin_member(struct builder *b, const struct codec *c,
+			 const struct encode_params *p);
+/* Ends the current archive, then copies an existing image as it is
+ * (into an uncompressed member). */
 int builder_add_archive(struct builder *b, const char *path);
-/* Writes the trailer if an archive is open (or nothing was written)
- * and flushes. */
+/* A record copied from another image as it is (ino, nlink, devices,
+ * mtime), for images added to a compressed member; then exactly
+ * h->filesize bytes through builder_copy_data. A trailer ends the
+ * archive (builder_end_archive). */
+int builder_copy_record(struct builder *b, struct cpio_header *h,
+			const char *name);
+int builder_copy_data(struct builder *b, const void *p, size_t n);
+/* Writes a trailer: the current archive ends. */
+int builder_end_archive(struct builder *b);
+/* Ends the last member (a trailer if an archive is open or the member
+ * is empty) and flushes. */
 int builder_finish(struct builder *b);
 /* Remembers that the image holds directory name (from an appended
  * archive), so no implied parent is written for it. */

@@ -77,7 +77,7 @@ list_source_add(struct builder *b, FILE *f, const char *path)
 			break;
 		}
 		rc = add_list_item(b, &it);
-		if (rc < 0 && !b->out.err) {
+		if (rc < 0 && !b->w.out->err) {
 			/* name the line: the builder's message names the file */
 			char *msg = xasprintf("%s:%d: %s", path, p.lineno, b->err.msg);
 
@@ -89,7 +89,8 @@ list_source_add(struct builder *b, FILE *f, const char *path)
 	return rc;
 }
 
-/* Notes the directories of an uncompressed archive being appended. */
+/* Notes the directories of an image being appended as it is; reading
+ * it whole also proves it is sound before a byte of it is copied. */
 static int
 note_archive_dirs(struct builder *b, const char *path)
 {
@@ -100,12 +101,67 @@ note_archive_dirs(struct builder *b, const char *path)
 	while (rc == 0 && (rc = image_next(&r, &e)) == 0)
 		if (!e.skip && !e.trailer && S_ISDIR(e.h.mode))
 			builder_note_dir(b, e.name);
-	if (rc < 0 && r.err.code != ENOTSUP)
+	if (rc < 0)
 		es_fail(&b->err, r.err.code, "%s: %s", path, r.err.msg);
-	else
-		rc = 0;
 	image_close(&r);
 	return rc < 0 ? rc : 0;
+}
+
+static int
+copy_entry_data(struct builder *b, struct image_reader *r)
+{
+	uint8_t buf[65536];
+	ssize_t n;
+	int rc = 0;
+
+	while (rc == 0 && (n = image_read_data(r, buf, sizeof(buf))) > 0)
+		rc = builder_copy_data(b, buf, (size_t)n);
+	return rc < 0 ? rc : (int)n;
+}
+
+/* A compressed member cannot hold another image's bytes (the kernel
+ * would find junk within it): its records are copied one by one. */
+static int
+copy_archive_records(struct builder *b, const char *path)
+{
+	struct image_reader r;
+	struct cpio_entry e;
+	int rc = b->archive_open ? builder_end_archive(b) : 0;
+
+	if (rc == 0)
+		rc = image_open(&r, path);
+	else
+		return rc;
+	while (rc == 0 && (rc = image_next(&r, &e)) == 0) {
+		if (e.skip)
+			continue;	/* the kernel would not unpack it */
+		if (e.trailer) {
+			rc = builder_end_archive(b);
+			continue;
+		}
+		rc = builder_copy_record(b, &e.h, e.name);
+		if (rc == 0 && S_ISLNK(e.h.mode))
+			rc = builder_copy_data(b, e.target, e.h.filesize);
+		else if (rc == 0)
+			rc = copy_entry_data(b, &r);
+	}
+	if (rc < 0 && r.err.code)
+		es_fail(&b->err, r.err.code, "%s: %s", path, r.err.msg);
+	image_close(&r);
+	if (rc >= 0 && b->archive_open)	/* keep its hard links apart */
+		rc = builder_end_archive(b);
+	return rc < 0 ? rc : 0;
+}
+
+static int
+archive_source_add(struct builder *b, const char *path)
+{
+	int rc;
+
+	if (b->enc)
+		return copy_archive_records(b, path);
+	rc = note_archive_dirs(b, path);
+	return rc < 0 ? rc : builder_add_archive(b, path);
 }
 
 static enum source_kind
@@ -135,7 +191,7 @@ detect(const char *path, int *err)
 	if (n == 6 && (!memcmp(magic, CPIO_MAGIC_NEWC, 6) ||
 		       !memcmp(magic, CPIO_MAGIC_CRC, 6)))
 		return SOURCE_ARCHIVE;
-	if (n >= 2 && image_compression_name(magic, (size_t)n))
+	if (n >= 2 && codec_by_magic(magic, (size_t)n))
 		return SOURCE_ARCHIVE;
 	return SOURCE_LIST;
 }
@@ -153,8 +209,7 @@ source_add(struct builder *b, const char *path)
 	case SOURCE_DIR:
 		return dir_source_add(b, path);
 	case SOURCE_ARCHIVE:
-		rc = note_archive_dirs(b, path);
-		return rc < 0 ? rc : builder_add_archive(b, path);
+		return archive_source_add(b, path);
 	case SOURCE_LIST:
 		break;
 	}

@@ -3,10 +3,13 @@
  * kind is added to the image.
  *
  *   directory            scanned (dir_source.h)
- *   newc/crc archive     appended as it is; its directories are noted
- *                        so no implied parent overrides them
- *   compressed image     appended as it is (the kernel reads members of
- *                        any kind in any order)
+ *   an image             (newc/crc archives, compressed members) into
+ *                        an uncompressed member: appended as it is,
+ *                        after it was read whole; its directories are
+ *                        noted so no implied parent overrides them.
+ *                        Into a compressed member: its records are
+ *                        copied one by one (the member holds archives,
+ *                        not other members).
  *   anything else        a list file (list_parse.h); "-" is stdin
  */
 #ifndef ES_IMAGE_SOURCE_H

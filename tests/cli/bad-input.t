@@ -61,14 +61,17 @@ ok "bad options: no output file left" test ! -e new.img
 { newc_entry ok 0100644 '' hi; newc_trailer; } > good.img
 is "$($I list good.img)" "ok" "the hand-made archive lists"
 
-# both_fail IMAGE EXPECTED-TAIL DESC: list and extract exit 1 with
-# "initramfs CMD: IMAGE: EXPECTED-TAIL" as the last line of stderr.
+# both_fail IMAGE EXPECTED DESC [EXTRACT-EXPECTED]: list and extract
+# exit 1 with "initramfs CMD: IMAGE: EXPECTED" as the first line of
+# stderr; extract then says what it kept.
 both_fail() {
 	$I list "$1" > out 2> err
-	is "$?:$(tail -1 err)" "1:initramfs list: $1: $2" "list, $3"
+	is "$?:$(head -1 err)" "1:initramfs list: $1: $2" "list, $3"
 	rm -rf xd; mkdir xd
 	$I extract "$1" xd > out 2> err
-	is "$?:$(tail -1 err)" "1:initramfs extract: $1: ${4:-$2}" "extract, $3"
+	is "$?:$(head -1 err)" "1:initramfs extract: $1: ${4:-$2}" "extract, $3"
+	like "$(tail -1 err)" "^initramfs extract: the [0-9]+ entries before the error stay extracted in xd\$" \
+		"extract, $3: says what it kept"
 }
 
 head -c 60 good.img > trunc-hdr.img
@@ -100,11 +103,24 @@ cp good.img hex.img
 printf ZZ | dd of=hex.img bs=1 seek=14 conv=notrunc 2>/dev/null
 both_fail hex.img "offset 0: malformed header: field mode is not 8 hex digits" "non-hex digits in a field"
 
-gzip -c good.img > gz.img
-both_fail gz.img "offset 0: gzip-compressed member: compressed members are not supported yet" "a gzip image"
-{ cat good.img; gzip -c good.img; } > gz2.img
-both_fail gz2.img "offset 244: gzip-compressed member: compressed members are not supported yet" "gzip after an archive"
-is "$(cat xd/ok)" "hi" "extract keeps what came before the unsupported member"
+# Compressed members: the member's index, format and offset lead.
+{ cat good.img; gzip -n -c good.img | head -c 20; } > gzcut.img
+both_fail gzcut.img "member 1 (gzip) at offset 244: compressed data ends before the member does (at offset 264)" \
+	"a gzip member cut short"
+is "$(cat xd/ok)" "hi" "extract keeps what came before the damaged member"
+{ cat good.img; printf '\037\236junk'; } > gz9e.img
+$I list gz9e.img > out 2> err
+like "$?:$(head -1 err)" "^1:initramfs list: gz9e.img: member 1 \\(gzip\\) at offset 244: decompressor failed: Not a gzip file" \
+	"old gzip magic 1f 9e: the kernel's gunzip refuses it, and so do we"
+{ head -c 200 good.img; } > cut.img
+gzip -n -c cut.img > gzmid.img
+both_fail gzmid.img "member 0 (gzip) at offset 0: junk at the end of compressed archive: the member ends inside an entry, at uncompressed offset 120: truncated archive: header cut short" \
+	"a gzip member ending inside an entry (the kernel's words)"
+{ cat good.img; printf 'x'; gzip -n -c good.img; } > gzjunk.img
+both_fail gzjunk.img "offset 244: invalid magic at start of compressed archive" "a non-NUL byte between members"
+{ cat good.img; printf 'JUNK'; } | gzip -n -c > gzwithin.img
+both_fail gzwithin.img "member 0 (gzip) at offset 0: junk within compressed archive" \
+	"junk inside a gzip member after its trailer (the kernel's words)"
 
 # namesize 0: skipped with a warning, the rest goes on.
 { NEWC_NAMESIZE=0 newc_entry '' 0100644 '' ''; newc_entry ok 0100644 '' hi; newc_trailer; } > ns0.img
