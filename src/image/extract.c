@@ -26,6 +26,7 @@ int
 extract_init(struct extractor *x, const char *dir)
 {
 	memset(x, 0, sizeof(*x));
+	x->cache_fd = -1;
 	x->as_root = geteuid() == 0;
 	if (mkdir(dir, 0755) < 0 && errno != EEXIST)
 		return es_fail(&x->err, errno, "%s: %s", dir, strerror(errno));
@@ -63,30 +64,82 @@ has_dotdot(const char *name)
  * Opens the directory that holds path's last component without following
  * a symlink anywhere on the way; *leaf points into path.
  */
+/* Opens every component of dir (a relative path) below the target,
+ * following no symlink. */
 static int
-open_parent(struct extractor *x, char *path, const char **leaf)
+walk_dirs(struct extractor *x, char *dir)
 {
 	int fd = dup(x->dirfd);
-	char *comp = path, *slash;
+	char *comp = dir;
 
 	if (fd < 0)
 		return -errno;
-	while ((slash = strchr(comp, '/'))) {
+	while (comp) {
+		char *slash = strchr(comp, '/');
 		int next;
 
-		*slash = '\0';
+		if (slash)
+			*slash = '\0';
 		next = *comp && strcmp(comp, ".") ?
 			openat(fd, comp, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC) :
 			dup(fd);
-		*slash = '/';
+		if (slash)
+			*slash = '/';
 		close(fd);
 		if (next < 0)
 			return -errno;
 		fd = next;
-		comp = slash + 1;
+		comp = slash ? slash + 1 : NULL;
 	}
-	*leaf = comp;
 	return fd;
+}
+
+static void
+drop_parent_cache(struct extractor *x)
+{
+	if (x->cache_fd >= 0)
+		close(x->cache_fd);
+	free(x->cache_path);
+	x->cache_path = NULL;
+	x->cache_fd = -1;
+}
+
+/* Returns an fd (the caller's) on the directory holding path's last
+ * component, and that component in *leaf. The last directory walked is
+ * kept: entries come in tree order, so the next one usually shares it. */
+static int
+open_parent(struct extractor *x, char *path, const char **leaf)
+{
+	char *slash = strrchr(path, '/');
+	int fd;
+
+	*leaf = slash ? slash + 1 : path;
+	if (!slash) {
+		fd = dup(x->dirfd);
+		return fd < 0 ? -errno : fd;
+	}
+	*slash = '\0';
+	if (x->cache_path && !strcmp(x->cache_path, path)) {
+		fd = dup(x->cache_fd);
+		fd = fd < 0 ? -errno : fd;
+	} else if ((fd = walk_dirs(x, path)) >= 0) {
+		drop_parent_cache(x);
+		x->cache_path = xstrdup(path);
+		x->cache_fd = dup(fd);
+	}
+	*slash = '/';
+	return fd;
+}
+
+/* An entry named name may replace a directory the cache holds. */
+static void
+check_parent_cache(struct extractor *x, const char *name)
+{
+	size_t n = strlen(name);
+
+	if (x->cache_path && !strncmp(x->cache_path, name, n) &&
+	    (x->cache_path[n] == '\0' || x->cache_path[n] == '/'))
+		drop_parent_cache(x);
 }
 
 /* The kernel's clean_path(): remove what is there if its type differs. */
@@ -312,6 +365,7 @@ extract_entry(struct extractor *x, struct image_reader *r,
 		refuse(x, e->name, "refused: the name has a '..' component");
 		return 0;
 	}
+	check_parent_cache(x, name);
 	path = xstrdup(name);
 	dirfd = open_parent(x, path, &leaf);
 	if (dirfd < 0) {
@@ -348,6 +402,7 @@ extract_finish(struct extractor *x)
 		free(x->dirs[i].path);
 	}
 	free(x->dirs);
+	drop_parent_cache(x);
 	forget_links(x);
 	free(x->links);
 	close(x->dirfd);

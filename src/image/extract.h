@@ -35,6 +35,8 @@ struct extractor {
 	struct extract_dir_time *dirs;	/* mtimes to apply at the end */
 	size_t ndirs, dirs_cap;
 	unsigned refused;	/* entries not extracted, with a warning */
+	char *cache_path;	/* the last parent directory walked */
+	int cache_fd;		/* ... open, or -1 */
 	void (*warn)(void *ctx, const char *msg);
 	void *warn_ctx;
 	struct es_error err;

@@ -68,6 +68,17 @@ like "$(cat err)" "^initramfs extract: warning: l/x: refused: " "file through a 
 is "$(snapshot)" "$before" "file through a symlink entry: nothing written through the symlink"
 is "$(readlink sand/out/l)" "$T/sand/elsewhere" "the symlink itself is extracted"
 
+# A symlink over a directory that is not empty fails, as the kernel's
+# rmdir does; what follows still lands in the directory.
+rm -rf sand/out/*
+{ newc_entry d 040755 '' ''; newc_entry d/e 040755 '' ''; newc_entry d/e/f1 0100644 '' one
+  newc_entry d 0120777 '' "$T/sand/elsewhere"; newc_entry d/e/f2 0100644 '' two; newc_trailer; } > swap.img
+before=$(snapshot)
+$I extract swap.img sand/out 2> err
+is "$?:$(readlink sand/out/d):$(cat sand/out/d/e/f2)" "1::two" "a symlink over a full directory fails, later entries go on"
+like "$(cat err)" "^initramfs extract: warning: d: File exists" "and is reported"
+is "$(snapshot)" "$before" "nothing written outside DIR"
+
 # A symlink already in DIR, then files below it.
 rm -rf sand/out/*
 ln -s "$T/sand/elsewhere" sand/out/pre
