@@ -20,6 +20,7 @@
  * calls (at most LZ4_COMPRESSBOUND(8 MiB)); a block is decoded straight
  * into dst when dst has 8 MiB of room, else through an 8 MiB buffer.
  */
+#include "codec/block.h"
 #include "codec/codec.h"
 #include "base/xalloc.h"
 
@@ -64,13 +65,6 @@ enum lz4_state {
 	LZ4_FAILED,
 };
 
-enum step {
-	STEP_ERROR = -1,
-	STEP_WAIT,		/* src used up or dst full */
-	STEP_NEXT,
-	STEP_END,
-};
-
 struct lz4_dec {
 	struct decoder d;
 	enum lz4_state state;
@@ -94,34 +88,11 @@ fail(struct lz4_dec *z, const char *fmt, ...)
 	return STEP_ERROR;
 }
 
-static size_t
-src_left(const struct codec_io *io)
-{
-	return io->src_len - io->src_pos;
-}
-
-/* Makes the 4-byte word available at *p, in place or gathered across
- * calls. Returns false when src ran out first (everything was taken). */
+/* The magic or a chunk size, in place or gathered across calls. */
 static bool
 gather_word(struct lz4_dec *z, struct codec_io *io, const uint8_t **p)
 {
-	size_t n = 4 - z->have;
-
-	if (z->have == 0 && src_left(io) >= 4) {
-		*p = io->src + io->src_pos;
-		io->src_pos += 4;
-		return true;
-	}
-	if (n > src_left(io))
-		n = src_left(io);
-	memcpy(z->word + z->have, io->src + io->src_pos, n);
-	io->src_pos += n;
-	z->have += n;
-	if (z->have < 4)
-		return false;
-	*p = z->word;
-	z->have = 0;
-	return true;
+	return block_gather(io, z->word, &z->have, 4, p);
 }
 
 static int
@@ -162,7 +133,7 @@ step_size(struct lz4_dec *z, struct codec_io *io)
 	uint32_t v;
 
 	/* Too short for a chunk size: the kernel's end of input. */
-	if (io->src_end && z->have == 0 && src_left(io) < 4) {
+	if (io->src_end && z->have == 0 && block_src_left(io) < 4) {
 		z->state = LZ4_DONE;
 		return STEP_END;
 	}
@@ -217,25 +188,12 @@ decode_chunk(struct lz4_dec *z, struct codec_io *io, const uint8_t *p)
 static int
 step_chunk(struct lz4_dec *z, struct codec_io *io)
 {
-	size_t n = z->chunk - z->have;
+	const uint8_t *p;
 
-	if (z->have == 0 && src_left(io) >= z->chunk) {
-		const uint8_t *p = io->src + io->src_pos;
-
-		io->src_pos += z->chunk;
-		return decode_chunk(z, io, p);
-	}
-	if (!z->in)
+	if (!z->in && (z->have || block_src_left(io) < z->chunk))
 		z->in = xmalloc(LZ4_CHUNK_IN);
-	if (n > src_left(io))
-		n = src_left(io);
-	memcpy(z->in + z->have, io->src + io->src_pos, n);
-	io->src_pos += n;
-	z->have += n;
-	if (z->have == z->chunk) {
-		z->have = 0;
-		return decode_chunk(z, io, z->in);
-	}
+	if (block_gather(io, z->in, &z->have, z->chunk, &p))
+		return decode_chunk(z, io, p);
 	if (io->src_end)
 		return fail(z, "data corrupted: chunk of %u bytes, the input "
 			    "ends after %zu", z->chunk, z->have);
@@ -245,33 +203,10 @@ step_chunk(struct lz4_dec *z, struct codec_io *io)
 static int
 step_flush(struct lz4_dec *z, struct codec_io *io)
 {
-	size_t n = z->out_len - z->out_pos;
-
-	if (n > io->dst_len - io->dst_pos)
-		n = io->dst_len - io->dst_pos;
-	memcpy(io->dst + io->dst_pos, z->out + z->out_pos, n);
-	io->dst_pos += n;
-	z->out_pos += n;
-	if (z->out_pos < z->out_len)
+	if (!block_drain(io, z->out, z->out_len, &z->out_pos))
 		return STEP_WAIT;
 	z->state = LZ4_SIZE;
 	return STEP_NEXT;
-}
-
-static int
-step_done(struct lz4_dec *z, struct codec_io *io)
-{
-	(void)z;
-	(void)io;
-	return STEP_END;
-}
-
-static int
-step_failed(struct lz4_dec *z, struct codec_io *io)
-{
-	(void)z;
-	(void)io;
-	return STEP_ERROR;
 }
 
 static int (*const lz4_steps[])(struct lz4_dec *, struct codec_io *) = {
@@ -279,8 +214,6 @@ static int (*const lz4_steps[])(struct lz4_dec *, struct codec_io *) = {
 	[LZ4_SIZE] = step_size,
 	[LZ4_CHUNK] = step_chunk,
 	[LZ4_FLUSH] = step_flush,
-	[LZ4_DONE] = step_done,
-	[LZ4_FAILED] = step_failed,
 };
 
 static int
@@ -289,6 +222,8 @@ lz4_run(struct decoder *d, struct codec_io *io)
 	struct lz4_dec *z = (struct lz4_dec *)d;
 	int rc;
 
+	if (z->state == LZ4_DONE || z->state == LZ4_FAILED)
+		return z->state == LZ4_DONE ? CODEC_END : CODEC_ERROR;
 	while ((rc = lz4_steps[z->state](z, io)) == STEP_NEXT)
 		;
 	if (rc == STEP_END)

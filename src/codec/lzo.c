@@ -16,6 +16,7 @@
  * Limits: LZO1X methods only (lzop's 1, 2 and 3), no multi-part files;
  * the encoder writes no name and mtime 0.
  */
+#include "codec/block.h"
 #include "codec/codec.h"
 #include "base/xalloc.h"
 
@@ -88,13 +89,6 @@ enum lzo_state {
 	LZO_FAILED,
 };
 
-enum step {
-	STEP_ERROR = -1,
-	STEP_WAIT,		/* src used up or dst full */
-	STEP_NEXT,
-	STEP_END,
-};
-
 struct lzo_dec {
 	struct decoder d;
 	enum lzo_state state;
@@ -117,39 +111,6 @@ fail(struct lzo_dec *z, const char *fmt, ...)
 	va_end(ap);
 	z->state = LZO_FAILED;
 	return STEP_ERROR;
-}
-
-static size_t
-src_left(const struct codec_io *io)
-{
-	return io->src_len - io->src_pos;
-}
-
-/*
- * Makes need bytes available at *p: in place when nothing is gathered
- * yet and src holds them all, else copied into acc across calls.
- * Returns false when src ran out first (everything was taken).
- */
-static bool
-gather(struct codec_io *io, uint8_t *acc, size_t *have, size_t need,
-       const uint8_t **p)
-{
-	size_t n;
-
-	if (*have == 0 && src_left(io) >= need) {
-		*p = io->src + io->src_pos;
-		io->src_pos += need;
-		return true;
-	}
-	n = need - *have < src_left(io) ? need - *have : src_left(io);
-	memcpy(acc + *have, io->src + io->src_pos, n);
-	io->src_pos += n;
-	*have += n;
-	if (*have < need)
-		return false;
-	*p = acc;
-	*have = 0;
-	return true;
 }
 
 /* The header's size as far as the first `have` bytes tell it: the
@@ -232,8 +193,8 @@ step_header(struct lzo_dec *z, struct codec_io *io)
 	while (z->have < need) {
 		size_t n = need - z->have;
 
-		if (n > src_left(io))
-			n = src_left(io);
+		if (n > block_src_left(io))
+			n = block_src_left(io);
 		if (n == 0)
 			return STEP_WAIT;
 		memcpy(z->acc + z->have, io->src + io->src_pos, n);
@@ -256,7 +217,7 @@ step_block_size(struct lzo_dec *z, struct codec_io *io)
 {
 	const uint8_t *p;
 
-	if (!gather(io, z->acc, &z->have, 4, &p))
+	if (!block_gather(io, z->acc, &z->have, 4, &p))
 		return STEP_WAIT;
 	z->dst_len = be32(p);
 	if (z->dst_len == 0) {
@@ -275,7 +236,7 @@ step_block_info(struct lzo_dec *z, struct codec_io *io)
 {
 	const uint8_t *p;
 
-	if (!gather(io, z->acc, &z->have, 8, &p))
+	if (!block_gather(io, z->acc, &z->have, 8, &p))
 		return STEP_WAIT;
 	z->src_len = be32(p);
 	z->check = be32(p + 4);
@@ -350,7 +311,7 @@ step_block_data(struct lzo_dec *z, struct codec_io *io)
 {
 	const uint8_t *p;
 
-	if (!gather(io, z->in, &z->have, z->src_len, &p))
+	if (!block_gather(io, z->in, &z->have, z->src_len, &p))
 		return STEP_WAIT;
 	return decode_block(z, io, p);
 }
@@ -358,33 +319,10 @@ step_block_data(struct lzo_dec *z, struct codec_io *io)
 static int
 step_flush(struct lzo_dec *z, struct codec_io *io)
 {
-	size_t n = z->out_len - z->out_pos;
-
-	if (n > io->dst_len - io->dst_pos)
-		n = io->dst_len - io->dst_pos;
-	memcpy(io->dst + io->dst_pos, z->out + z->out_pos, n);
-	io->dst_pos += n;
-	z->out_pos += n;
-	if (z->out_pos < z->out_len)
+	if (!block_drain(io, z->out, z->out_len, &z->out_pos))
 		return STEP_WAIT;
 	z->state = LZO_BLOCK_SIZE;
 	return STEP_NEXT;
-}
-
-static int
-step_done(struct lzo_dec *z, struct codec_io *io)
-{
-	(void)z;
-	(void)io;
-	return STEP_END;
-}
-
-static int
-step_failed(struct lzo_dec *z, struct codec_io *io)
-{
-	(void)z;
-	(void)io;
-	return STEP_ERROR;
 }
 
 static int (*const lzo_steps[])(struct lzo_dec *, struct codec_io *) = {
@@ -393,8 +331,6 @@ static int (*const lzo_steps[])(struct lzo_dec *, struct codec_io *) = {
 	[LZO_BLOCK_INFO] = step_block_info,
 	[LZO_BLOCK_DATA] = step_block_data,
 	[LZO_FLUSH] = step_flush,
-	[LZO_DONE] = step_done,
-	[LZO_FAILED] = step_failed,
 };
 
 static int
@@ -403,6 +339,8 @@ lzo_run(struct decoder *d, struct codec_io *io)
 	struct lzo_dec *z = (struct lzo_dec *)d;
 	int rc;
 
+	if (z->state == LZO_DONE || z->state == LZO_FAILED)
+		return z->state == LZO_DONE ? CODEC_END : CODEC_ERROR;
 	while ((rc = lzo_steps[z->state](z, io)) == STEP_NEXT)
 		;
 	if (rc == STEP_END)
