@@ -11,7 +11,7 @@ build_pkgs="gcc make pkg-config libc6-dev musl-tools linux-libc-dev
 # Peers run as test oracles, QEMU boots Debian's kernel, xz-utils and
 # binutils unpack the kernel's own sources and images.
 check_pkgs="$build_pkgs libcmocka-dev perl cpio libarchive-tools busybox
-	gzip bzip2 zstd lz4 lzop
+	gzip bzip2 zstd lz4 lzop initramfs-tools dracut-core
 	qemu-system-x86 xz-utils binutils dpkg-dev procps util-linux"
 bench_pkgs="$check_pkgs"
 

@@ -454,7 +454,10 @@ builder_begin_member(struct builder *b, const struct codec *c,
 	if (b->need_gap && (rc = out_zeros(&b->out, 4)) < 0)
 		return output_error(b, rc);
 	b->need_gap = false;
-	if ((rc = out_pad(&b->out, 4)) < 0)
+	/* The kernel starts an archive only on a 4-byte boundary; compressed
+	 * members may start anywhere, and unpadded they stay a plain
+	 * concatenation that the format's own tool decodes whole. */
+	if (!c && (rc = out_pad(&b->out, 4)) < 0)
 		return output_error(b, rc);
 	b->codec = c;
 	if (!c) {

@@ -14,9 +14,9 @@
  *
  * An image is a sequence of members: the builder starts with an
  * uncompressed one, and builder_begin_member() ends the current member
- * (with its trailer) and starts another, compressed or not. Every
- * member starts on a 4-byte boundary; inode numbers run on across
- * members, which the trailers keep apart anyway.
+ * (with its trailer) and starts another, compressed or not. An
+ * uncompressed member starts on a 4-byte boundary, as the kernel needs;
+ * inode numbers run on across members, which the trailers keep apart.
  */
 #ifndef ES_IMAGE_BUILD_H
 #define ES_IMAGE_BUILD_H

@@ -228,6 +228,12 @@ write_file(struct extractor *x, struct image_reader *r, int dirfd,
 
 	if (fd < 0)
 		return -errno;
+	/* Owner and mode first, as the kernel sets them: a file cut short
+	 * by a damaged image keeps them with the data that did arrive. */
+	if (x->as_root && fchown(fd, e->h.uid, e->h.gid) < 0)
+		rc = -errno;
+	if (rc == 0 && fchmod(fd, safe_mode(x, e->h.mode)) < 0)
+		rc = -errno;
 	while ((n = image_read_data(r, buf, sizeof(buf))) > 0) {
 		ssize_t w = rc == 0 ? write(fd, buf, (size_t)n) : n;
 
@@ -238,10 +244,6 @@ write_file(struct extractor *x, struct image_reader *r, int dirfd,
 		close(fd);
 		return es_fail(&x->err, (int)-n, "%s", r->err.msg);
 	}
-	if (rc == 0 && x->as_root && fchown(fd, e->h.uid, e->h.gid) < 0)
-		rc = -errno;
-	if (rc == 0 && fchmod(fd, safe_mode(x, e->h.mode)) < 0)
-		rc = -errno;
 	if (rc == 0 && futimens(fd, times) < 0)
 		rc = -errno;
 	if (close(fd) < 0 && rc == 0)

@@ -105,8 +105,8 @@ start_compressed(struct image_reader *r)
 
 	if (!c)
 		return es_fail(&r->err, EINVAL,
-			       "offset %llu: invalid magic at start of compressed archive",
-			       (unsigned long long)r->raw.pos);
+			       "member %d at offset %llu: invalid magic at start of compressed archive",
+			       r->nmembers, (unsigned long long)r->raw.pos);
 	member_begin(r, c, r->raw.pos);
 	if (member_stream_open(&r->ms, &r->raw, c) < 0)
 		return member_fail(r, r->ms.err.code, ": ", r->ms.err.msg);
@@ -185,6 +185,17 @@ next_raw(struct image_reader *r, struct cpio_entry *e)
 	return 0;
 }
 
+/* The end of the image: an error if the selection started past it. */
+static int
+past_end(struct image_reader *r)
+{
+	if (r->first > 0 && r->first >= r->nmembers)
+		return es_fail(&r->err, ERANGE,
+			       "no member %d: the image has %d (counted from 0)",
+			       r->first, r->nmembers);
+	return 1;
+}
+
 static bool
 selected(const struct image_reader *r, int index)
 {
@@ -206,7 +217,7 @@ image_next(struct image_reader *r, struct cpio_entry *e)
 		if (rc < 0)
 			return rc;
 		if (rc == 1 && !was_compressed && !r->in_compressed)
-			return 1;
+			return past_end(r);
 		if (rc == 0 && selected(r, r->cur.index))
 			return 0;
 	}

@@ -85,7 +85,7 @@ both_fail trunc-data.img "offset 120: truncated archive: data or padding cut sho
 { newc_entry ok 0100644 '' hi; NEWC_MAGIC=070799 newc_entry no 0100644 '' ''; } > magic.img
 both_fail magic.img "offset 120: no cpio magic" "bad magic at a 4-aligned entry"
 printf 'this is not an archive at all, just some text\n' > text.img
-both_fail text.img "offset 0: invalid magic at start of compressed archive" "junk that is no known compression"
+both_fail text.img "member 0 at offset 0: invalid magic at start of compressed archive" "junk that is no known compression"
 
 NEWC_MAGIC=070707 newc_entry odc 0100644 '' '' > odc-hand.img
 both_fail odc-hand.img "offset 0: incorrect cpio method used: use -H newc option" "070707 magic"
@@ -117,7 +117,7 @@ gzip -n -c cut.img > gzmid.img
 both_fail gzmid.img "member 0 (gzip) at offset 0: junk at the end of compressed archive: the member ends inside an entry, at uncompressed offset 120: truncated archive: header cut short" \
 	"a gzip member ending inside an entry (the kernel's words)"
 { cat good.img; printf 'x'; gzip -n -c good.img; } > gzjunk.img
-both_fail gzjunk.img "offset 244: invalid magic at start of compressed archive" "a non-NUL byte between members"
+both_fail gzjunk.img "member 1 at offset 244: invalid magic at start of compressed archive" "a non-NUL byte between members"
 { cat good.img; printf 'JUNK'; } | gzip -n -c > gzwithin.img
 both_fail gzwithin.img "member 0 (gzip) at offset 0: junk within compressed archive" \
 	"junk inside a gzip member after its trailer (the kernel's words)"

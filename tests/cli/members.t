@@ -50,7 +50,15 @@ is "$?:$(cat err)" "0:" "three-member build"
 $I info three.img > info.txt
 is "$(awk 'NR > 1 { print $1, $4, $6 }' info.txt | tr '\n' ' ')" "0 none 2 1 zstd 2 2 gzip 2 " \
 	"info: three members, formats and entry counts"
-is "$(awk 'NR > 1 { print $2 % 4 }' info.txt | tr '\n' ' ')" "0 0 0 " "every member starts on a 4-byte boundary"
+$I build -o zn.img --mtime $M --compress zstd a --compress none b 2>/dev/null
+is "$($I info zn.img | awk 'NR == 3 { print $4, $2 % 4 }')" "none 0" \
+	"an uncompressed member after a compressed one starts on a 4-byte boundary"
+$I build -o gg.img --mtime $M --compress gzip a --compress gzip b 2>/dev/null
+is "$(gzip -dc < gg.img | $I list - 2>/dev/null | tr '\n' ' ')" "etc etc/a1 bin bin/b1 " \
+	"compressed members are not padded: gzip -dc reads two gzip members whole"
+$I list --member 3 three.img > out 2> err
+is "$?:$(cat err)" "1:initramfs list: three.img: no member 3: the image has 3 (counted from 0)" \
+	"--member past the last member is an error"
 $I info --json three.img > info.json
 is "$(perl -MJSON::PP -e 'local $/; my $j = decode_json(<STDIN>);
 	print join(" ", map { "$_->{index}:$_->{format}:$_->{entries}" } @{$j->{members}})' < info.json)" \
