@@ -96,35 +96,75 @@ prefetch_stop(struct prefetch *pf)
 	pthread_mutex_destroy(&pf->lock);
 }
 
-static ssize_t
-prefetch_read(void *ctx, void *dst, size_t n)
+/* The filled slot at the head, or NULL at the end (*err set). */
+static struct prefetch_slot *
+head_slot(struct prefetch *pf, int *err)
 {
-	struct prefetch *pf = ctx;
-	struct prefetch_slot *s;
-	size_t k;
+	struct prefetch_slot *s = NULL;
 
 	pthread_mutex_lock(&pf->lock);
 	while (pf->count == 0 && !pf->done)
 		pthread_cond_wait(&pf->changed, &pf->lock);
-	if (pf->count == 0) {
-		pthread_mutex_unlock(&pf->lock);
-		return pf->err ? -pf->err : 0;
-	}
-	s = &pf->slot[pf->head];
+	if (pf->count)
+		s = &pf->slot[pf->head];
+	*err = pf->err;
 	pthread_mutex_unlock(&pf->lock);
 	/* The producer leaves a filled slot alone until it is released. */
+	return s;
+}
+
+/* Takes k bytes of the head slot; a slot used up goes back. */
+static void
+take(struct prefetch *pf, struct prefetch_slot *s, size_t k)
+{
+	pf->taken += k;
+	if (pf->taken < s->len)
+		return;
+	pthread_mutex_lock(&pf->lock);
+	pf->head = (pf->head + 1) % PREFETCH_SLOTS;
+	pf->count--;
+	pf->taken = 0;
+	pthread_cond_broadcast(&pf->changed);
+	pthread_mutex_unlock(&pf->lock);
+}
+
+static ssize_t
+prefetch_read(void *ctx, void *dst, size_t n)
+{
+	struct prefetch *pf = ctx;
+	int err;
+	struct prefetch_slot *s = head_slot(pf, &err);
+	size_t k;
+
+	if (!s)
+		return err ? -err : 0;
 	k = s->len - pf->taken < n ? s->len - pf->taken : n;
 	memcpy(dst, s->p + pf->taken, k);
-	pf->taken += k;
-	if (pf->taken == s->len) {
-		pthread_mutex_lock(&pf->lock);
-		pf->head = (pf->head + 1) % PREFETCH_SLOTS;
-		pf->count--;
-		pf->taken = 0;
-		pthread_cond_broadcast(&pf->changed);
-		pthread_mutex_unlock(&pf->lock);
-	}
+	take(pf, s, k);
 	return (ssize_t)k;
 }
 
-const struct instream_ops prefetch_ops = { prefetch_read, NULL };
+/* Skipping needs no copy: listing a member only walks its slots. */
+static int64_t
+prefetch_skip(void *ctx, uint64_t n)
+{
+	struct prefetch *pf = ctx;
+	uint64_t done = 0;
+
+	while (done < n) {
+		int err;
+		struct prefetch_slot *s = head_slot(pf, &err);
+		size_t k;
+
+		if (!s)
+			return done ? (int64_t)done : (err ? -err : 0);
+		k = s->len - pf->taken;
+		if (k > n - done)
+			k = (size_t)(n - done);
+		take(pf, s, k);
+		done += k;
+	}
+	return (int64_t)done;
+}
+
+const struct instream_ops prefetch_ops = { prefetch_read, prefetch_skip };

@@ -222,26 +222,44 @@ cpio_next(struct cpio_reader *r, struct cpio_entry *e)
 }
 
 ssize_t
-cpio_read_data(struct cpio_reader *r, void *buf, size_t n)
+cpio_data_next(struct cpio_reader *r, const uint8_t **p, size_t max)
 {
-	ssize_t got;
+	size_t n = max < r->data_left ? max : (size_t)r->data_left;
+	size_t avail;
 
 	if (es_failed(&r->err))
 		return -r->err.code;
-	if (n > r->data_left)
-		n = (size_t)r->data_left;
 	if (n == 0)
 		return 0;
-	got = in_read(r->in, buf, n);
-	if (got < (ssize_t)n)
+	*p = in_peek(r->in, n, &avail);
+	if (avail == 0)
 		return truncated(r, r->in->pos, "file data cut short");
-	r->data_left -= (uint64_t)got;
+	n = avail < n ? avail : n;
+	in_consume(r->in, n);
+	r->data_left -= n;
 	if (r->verify) {
-		r->sum = cpio_checksum(r->sum, buf, (size_t)got);
+		r->sum = cpio_checksum(r->sum, *p, n);
 		if (r->data_left == 0 && r->sum != r->h.check)
 			return es_fail(&r->err, EBADMSG,
 				       "offset %llu: bad data checksum (header %08X, data %08X)",
 				       (unsigned long long)r->in->pos, r->h.check, r->sum);
 	}
-	return got;
+	return (ssize_t)n;
+}
+
+ssize_t
+cpio_read_data(struct cpio_reader *r, void *buf, size_t n)
+{
+	size_t done = 0;
+
+	while (done < n) {
+		const uint8_t *p;
+		ssize_t k = cpio_data_next(r, &p, n - done);
+
+		if (k <= 0)
+			return k < 0 ? k : (ssize_t)done;
+		memcpy((uint8_t *)buf + done, p, (size_t)k);
+		done += (size_t)k;
+	}
+	return (ssize_t)done;
 }

@@ -83,6 +83,10 @@ int cpio_next(struct cpio_reader *r, struct cpio_entry *e);
  * file is read, its sum is checked: -EBADMSG "bad data checksum". */
 ssize_t cpio_read_data(struct cpio_reader *r, void *buf, size_t n);
 
+/* As cpio_read_data, without a copy: *p points at up to max bytes of
+ * the data in the stream's buffer, valid until the next call. */
+ssize_t cpio_data_next(struct cpio_reader *r, const uint8_t **p, size_t max);
+
 const char *cpio_skip_reason(enum cpio_skip why);
 
 #endif

@@ -222,7 +222,7 @@ write_file(struct extractor *x, struct image_reader *r, int dirfd,
 	struct timespec times[2] = { { .tv_nsec = UTIME_OMIT }, { e->h.mtime, 0 } };
 	int flags = O_WRONLY | O_CREAT | O_NOFOLLOW | O_CLOEXEC | (linked ? 0 : O_TRUNC);
 	int fd = openat(dirfd, leaf, flags, 0600);
-	uint8_t buf[65536];
+	const uint8_t *p;
 	ssize_t n;
 	int rc = 0;
 
@@ -234,8 +234,9 @@ write_file(struct extractor *x, struct image_reader *r, int dirfd,
 		rc = -errno;
 	if (rc == 0 && fchmod(fd, safe_mode(x, e->h.mode)) < 0)
 		rc = -errno;
-	while ((n = image_read_data(r, buf, sizeof(buf))) > 0) {
-		ssize_t w = rc == 0 ? write(fd, buf, (size_t)n) : n;
+	/* Straight from the reader's buffer to the file. */
+	while ((n = image_data_next(r, &p, INSTREAM_BUFSIZE)) > 0) {
+		ssize_t w = rc == 0 ? write(fd, p, (size_t)n) : n;
 
 		if (w != n)
 			rc = w < 0 ? -errno : -ENOSPC;

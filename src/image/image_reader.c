@@ -223,15 +223,25 @@ image_next(struct image_reader *r, struct cpio_entry *e)
 	}
 }
 
-ssize_t
-image_read_data(struct image_reader *r, void *buf, size_t n)
+static struct cpio_reader *
+active_cpio(struct image_reader *r)
 {
-	struct cpio_reader *c = r->in_compressed ? &r->dec_cpio : &r->raw_cpio;
-	ssize_t got = cpio_read_data(c, buf, n);
+	return r->in_compressed ? &r->dec_cpio : &r->raw_cpio;
+}
 
+/* Keeps the reason a data read failed; returns got. */
+static ssize_t
+data_result(struct image_reader *r, ssize_t got)
+{
 	if (got < 0 && r->in_compressed)
 		compressed_error(r);
 	else if (got < 0)
-		es_fail(&r->err, (int)-got, "%s", c->err.msg);
+		es_fail(&r->err, (int)-got, "%s", r->raw_cpio.err.msg);
 	return got;
+}
+
+ssize_t
+image_data_next(struct image_reader *r, const uint8_t **p, size_t max)
+{
+	return data_result(r, cpio_data_next(active_cpio(r), p, max));
 }

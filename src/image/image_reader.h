@@ -72,7 +72,7 @@ void image_select(struct image_reader *r, int first, int last);
 /* Returns 0 with *e filled (its member is r->cur), 1 at the end of the
  * image (or of the selection), or -errno with r->err set. */
 int image_next(struct image_reader *r, struct cpio_entry *e);
-/* The current entry's data, as cpio_read_data(). */
-ssize_t image_read_data(struct image_reader *r, void *buf, size_t n);
+/* The current entry's data, without a copy, as cpio_data_next(). */
+ssize_t image_data_next(struct image_reader *r, const uint8_t **p, size_t max);
 
 #endif

@@ -110,12 +110,12 @@ note_archive_dirs(struct builder *b, const char *path)
 static int
 copy_entry_data(struct builder *b, struct image_reader *r)
 {
-	uint8_t buf[65536];
+	const uint8_t *p;
 	ssize_t n;
 	int rc = 0;
 
-	while (rc == 0 && (n = image_read_data(r, buf, sizeof(buf))) > 0)
-		rc = builder_copy_data(b, buf, (size_t)n);
+	while (rc == 0 && (n = image_data_next(r, &p, INSTREAM_BUFSIZE)) > 0)
+		rc = builder_copy_data(b, p, (size_t)n);
 	return rc < 0 ? rc : (int)n;
 }
 
