@@ -1,7 +1,7 @@
 /*
  * liblzma.c - see liblzma.h.
  *
- * The decoder hands the caller's buffers straight to lzma_code() with
+ * The .lzma decoder hands the caller's buffers straight to lzma_code() with
  * LZMA_RUN: liblzma keeps partial state itself, consumes input only as
  * it decodes it and stops at the end of the one stream it was set up
  * for, so src_pos ends exactly after the member. Memory is bounded by
@@ -15,8 +15,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-/* The dictionary plus the coder's own state (tens of KiB). */
-#define LZ_MEMLIMIT (LZ_DICT_MAX + ((uint64_t)1 << 20))
 #define LZ_OUT_SIZE (64 * 1024)
 #define MIB ((uint64_t)1 << 20)
 
@@ -61,23 +59,22 @@ lz_reason(lzma_ret ret)
 	}
 }
 
-static int
-lzd_fail(struct lz_decoder *d, lzma_ret ret)
+void
+lz_decoder_msg(const struct lz_format *f, lzma_ret ret, uint64_t memusage,
+	       char *msg)
 {
-	const struct lz_format *f = d->f;
 	const char *what = f->corrupt;
 
 	if (ret == LZMA_MEMLIMIT_ERROR) {
 		/* Only a dictionary this large gets here: say how large. */
-		uint64_t need_mib = (lzma_memusage(&d->strm) + MIB - 1) / MIB;
-
-		snprintf(d->base.msg, sizeof(d->base.msg),
+		snprintf(msg, CODEC_MSG_SIZE,
 			 "%s: decoding needs %llu MiB, more than the limit "
 			 "of %llu MiB (dictionaries up to %llu MiB)",
-			 f->no_memory, (unsigned long long)need_mib,
+			 f->no_memory,
+			 (unsigned long long)((memusage + MIB - 1) / MIB),
 			 (unsigned long long)(LZ_MEMLIMIT / MIB),
 			 (unsigned long long)(LZ_DICT_MAX / MIB));
-		return CODEC_ERROR;
+		return;
 	}
 	if (ret == LZMA_FORMAT_ERROR)
 		what = f->bad_header;
@@ -85,8 +82,13 @@ lzd_fail(struct lz_decoder *d, lzma_ret ret)
 		what = f->unsupported;
 	else if (ret == LZMA_MEM_ERROR)
 		what = f->no_memory;
-	snprintf(d->base.msg, sizeof(d->base.msg), "%s: liblzma: %s", what,
-		 lz_reason(ret));
+	snprintf(msg, CODEC_MSG_SIZE, "%s: liblzma: %s", what, lz_reason(ret));
+}
+
+static int
+lzd_fail(struct lz_decoder *d, lzma_ret ret)
+{
+	lz_decoder_msg(d->f, ret, lzma_memusage(&d->strm), d->base.msg);
 	return CODEC_ERROR;
 }
 
@@ -114,11 +116,6 @@ lzd_run(struct decoder *base, struct codec_io *io)
 		case LZMA_STREAM_END:
 			d->ended = true;
 			return CODEC_END;
-		case LZMA_GET_CHECK:
-			if (d->f->check_type &&
-			    d->f->check_type(lzma_get_check(s), base->msg) < 0)
-				return CODEC_ERROR;
-			break;
 		case LZMA_OK:
 		case LZMA_BUF_ERROR:
 			/* BUF_ERROR only means "no progress this time": the

@@ -2,11 +2,12 @@
  * liblzma.h - the liblzma plumbing that lzma.c and xz.c share (internal
  * to src/codec).
  *
- * Both formats are one lzma_stream driven the same way; they differ in
- * how the stream is set up, in the kernel's words for each failure
- * (lib/decompress_unlzma.c, lib/decompress_unxz.c) and in the check
- * type rule that only xz has. A format describes those differences in
- * a struct lz_format; this file's decoder and encoder do the rest.
+ * Both formats are encoded by one lzma_stream driven the same way; they
+ * differ in how the stream is set up and in the kernel's words for each
+ * failure (lib/decompress_unlzma.c, lib/decompress_unxz.c). A format
+ * describes those differences in a struct lz_format; this file's encoder
+ * does the rest. The .lzma decoder is also this file's; xz.c has its own
+ * (it must see every block header) and shares the failure messages.
  */
 #ifndef ES_CODEC_LIBLZMA_H
 #define ES_CODEC_LIBLZMA_H
@@ -19,11 +20,15 @@
  * its own (it allocates what the header asks for), but a host tool must
  * bound memory; xz's presets stop at 64 MiB. */
 #define LZ_DICT_MAX ((uint64_t)1 << 30)
+/* The memory limit that follows: the dictionary plus the coder's own
+ * state (tens of KiB). */
+#define LZ_MEMLIMIT (LZ_DICT_MAX + ((uint64_t)1 << 20))
 
 struct lz_format {
 	const char *name;	/* "xz": names the encoder in messages */
 	/* Sets up a decoder that stops at the end of one member and
-	 * refuses to use more than memlimit bytes. */
+	 * refuses to use more than memlimit bytes (for lz_decoder_new;
+	 * NULL for a format with a decoder of its own). */
 	lzma_ret (*decoder_init)(lzma_stream *s, uint64_t memlimit);
 	/* Sets up an encoder; params are checked (level 0-9). */
 	lzma_ret (*encoder_init)(lzma_stream *s, const struct encode_params *p);
@@ -33,13 +38,16 @@ struct lz_format {
 	const char *bad_header;		/* LZMA_FORMAT_ERROR */
 	const char *unsupported;	/* LZMA_OPTIONS_ERROR */
 	const char *no_memory;		/* LZMA_MEM(LIMIT)_ERROR */
-	/* Called when liblzma reports the stream's check type (only if
-	 * decoder_init asked for LZMA_TELL_ANY_CHECK): 0 to go on, or -1
-	 * with msg (CODEC_MSG_SIZE bytes) set. */
-	int (*check_type)(lzma_check check, char *msg);
 };
 
-/* A decoder for format f; NULL when out of memory. */
+/* Sets msg (CODEC_MSG_SIZE bytes) for a decoder failure ret: f's words
+ * for it, ": " and liblzma's reason; for LZMA_MEMLIMIT_ERROR, how much
+ * decoding needs (memusage bytes) against LZ_MEMLIMIT instead. */
+void lz_decoder_msg(const struct lz_format *f, lzma_ret ret,
+		    uint64_t memusage, char *msg);
+
+/* A decoder for format f (f->decoder_init set); NULL when out of
+ * memory. */
 struct decoder *lz_decoder_new(const struct lz_format *f);
 
 /* An encoder for format f writing to out; NULL with msg set on failure

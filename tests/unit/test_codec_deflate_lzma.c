@@ -2,9 +2,9 @@
  * (src/codec): round trips fed and drained in tiny and large chunks,
  * members that end exactly where the kernel's decompressor stops,
  * truncation, bit flips, the kernel's limits (gzip 1f 9e and header
- * fields, xz check types, lzma dictionary size), streams of the Debian
- * tools both ways, and xz output that does not depend on the thread
- * count. */
+ * fields, xz check types and filter chains in every block, lzma
+ * dictionary size), streams of the Debian tools both ways, and xz
+ * output that does not depend on the thread count. */
 #define ZLIB_CONST
 #include <bzlib.h>
 #include <errno.h>
@@ -931,6 +931,283 @@ xz_corrupt_data_has_kernel_words(void **state)
 	free(data);
 }
 
+/* ---- xz: the kernel's filter rules, in every block ----------------- */
+
+#define XZ_REFUSED "Input was encoded with settings that are not " \
+		   "supported by this XZ decoder: "
+
+/* The xz tool's filter options: what the kernel's decoder (x86 BCJ
+ * only, no start offset, LZMA2 last) takes and what it refuses. */
+static void
+xz_tool_filters_as_the_kernel(void **state)
+{
+	static const struct {
+		const char *cmd;
+		const char *refused;	/* the detail, or NULL: accepted */
+	} cases[] = {
+		{ "xz --check=crc32 --delta --lzma2 -c",
+		  "delta filter (0x03) in block 1" },
+		{ "xz --check=crc32 --arm --lzma2 -c",
+		  "ARM filter (0x07) in block 1" },
+		{ "xz --check=crc32 --armthumb --lzma2=preset=0 -c",
+		  "ARM-Thumb filter (0x08) in block 1" },
+		{ "xz --check=crc32 --x86=start=16 --lzma2 -c",
+		  "x86 filter with a start offset in block 1" },
+		{ "xz --check=crc32 --x86 --lzma2 -c", NULL },
+		{ "xz --check=crc32 --lzma2 -c", NULL },
+		{ "xz --check=none -T2 --block-size=64KiB --x86 --lzma2 -c",
+		  NULL },
+	};
+	size_t n = 150 * KIB;
+	uint8_t *data = mixed_data(n, 11);
+
+	(void)state;
+	if (!have_tool("xz")) {
+		print_message("skipping: xz is not installed\n");
+		free(data);
+		skip();
+	}
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct membuf z = { 0 };
+		struct dec_result r;
+
+		run_tool(cases[i].cmd, data, n, &z);
+		mb_fill(&z, 0, 4);
+		for (int pass = 0; pass < 2; pass++) {
+			decode(&codec_xz, z.p, z.len, pass ? WHOLE : TINY,
+			       pass ? WHOLE : 1000, &r);
+			if (cases[i].refused)
+				expect_error(&codec_xz, &r, XZ_REFUSED,
+					     cases[i].refused);
+			else
+				expect_end(&codec_xz, &r, data, n, z.len - 4);
+			dec_free(&r);
+		}
+		mb_free(&z);
+	}
+	free(data);
+}
+
+/* Appends one CRC32 block of p[0..n) with the filter chain f (ended by
+ * LZMA_VLI_UNKNOWN), header included, and lists it in idx. */
+static void
+xz_block(lzma_index *idx, const lzma_filter *f, const void *p, size_t n,
+	 struct membuf *out)
+{
+	lzma_block b = {
+		.check = LZMA_CHECK_CRC32,
+		.filters = (lzma_filter *)f,
+		.compressed_size = LZMA_VLI_UNKNOWN,
+		.uncompressed_size = LZMA_VLI_UNKNOWN,
+	};
+	lzma_stream s = LZMA_STREAM_INIT;
+	uint8_t buf[LZMA_BLOCK_HEADER_SIZE_MAX];
+	lzma_ret ret;
+
+	assert_int_equal(lzma_block_header_size(&b), LZMA_OK);
+	assert_int_equal(lzma_block_header_encode(&b, buf), LZMA_OK);
+	mb_append(out, buf, b.header_size);
+	assert_int_equal(lzma_block_encoder(&s, &b), LZMA_OK);
+	s.next_in = p;
+	s.avail_in = n;
+	do {
+		s.next_out = buf;
+		s.avail_out = sizeof(buf);
+		ret = lzma_code(&s, LZMA_FINISH);
+		mb_append(out, buf, sizeof(buf) - s.avail_out);
+	} while (ret == LZMA_OK);
+	assert_int_equal(ret, LZMA_STREAM_END);
+	lzma_end(&s);
+	assert_int_equal(lzma_index_append(idx, NULL,
+					   lzma_block_unpadded_size(&b),
+					   b.uncompressed_size), LZMA_OK);
+}
+
+/* A CRC32 stream of count blocks, block i holding the i-th of count
+ * equal slices of p[0..n), encoded with chains[i]. */
+static void
+xz_blocks(const lzma_filter *const *chains, size_t count, const uint8_t *p,
+	  size_t n, struct membuf *out)
+{
+	lzma_stream_flags fl = { .check = LZMA_CHECK_CRC32 };
+	lzma_index *idx = lzma_index_init(NULL);
+	uint8_t buf[4096];
+	size_t pos = 0;
+
+	assert_non_null(idx);
+	assert_int_equal(lzma_stream_header_encode(&fl, buf), LZMA_OK);
+	mb_append(out, buf, LZMA_STREAM_HEADER_SIZE);
+	for (size_t i = 0; i < count; i++)
+		xz_block(idx, chains[i], p + i * n / count,
+			 (i + 1) * n / count - i * n / count, out);
+	assert_int_equal(lzma_index_buffer_encode(idx, buf, &pos, sizeof(buf)),
+			 LZMA_OK);
+	mb_append(out, buf, pos);
+	fl.backward_size = lzma_index_size(idx);
+	assert_int_equal(lzma_stream_footer_encode(&fl, buf), LZMA_OK);
+	mb_append(out, buf, LZMA_STREAM_HEADER_SIZE);
+	lzma_index_end(idx, NULL);
+}
+
+struct xz_chains {
+	lzma_options_lzma lz;
+	lzma_options_bcj start16;
+	lzma_options_delta delta;
+	lzma_filter lzma2[2], x86[3], x86_start16[3], arm[3], delta2[3],
+		    three[4];
+};
+
+/* The filter chains of the tests below, all ending in LZMA2 preset 0
+ * (256 KiB dictionary). */
+static void
+xz_chains_init(struct xz_chains *c)
+{
+	const lzma_filter end = { .id = LZMA_VLI_UNKNOWN };
+	const lzma_filter lz = { .id = LZMA_FILTER_LZMA2, .options = &c->lz };
+
+	memset(c, 0, sizeof(*c));
+	assert_false(lzma_lzma_preset(&c->lz, 0));
+	c->start16.start_offset = 16;
+	c->delta.type = LZMA_DELTA_TYPE_BYTE;
+	c->delta.dist = 4;
+	c->lzma2[0] = lz;
+	c->lzma2[1] = end;
+	c->x86[0].id = LZMA_FILTER_X86;
+	c->x86_start16[0].id = LZMA_FILTER_X86;
+	c->x86_start16[0].options = &c->start16;
+	c->arm[0].id = LZMA_FILTER_ARM;
+	c->delta2[0].id = LZMA_FILTER_DELTA;
+	c->delta2[0].options = &c->delta;
+	c->x86[1] = c->x86_start16[1] = c->arm[1] = c->delta2[1] = lz;
+	c->x86[2] = c->x86_start16[2] = c->arm[2] = c->delta2[2] = end;
+	c->three[0] = c->x86[0];
+	c->three[1] = c->delta2[0];
+	c->three[2] = lz;
+	c->three[3] = end;
+}
+
+/* A stream whose first blocks boot and a later one does not fails at
+ * that block, after the output of those before it. */
+static void
+xz_later_block_with_other_filter(void **state)
+{
+	size_t n = 3 * 64 * KIB;
+	uint8_t *data = mixed_data(n, 12);
+	struct xz_chains c;
+	const struct {
+		const lzma_filter *chain[3];
+		const char *refused;
+	} cases[] = {
+		{ { c.lzma2, c.lzma2, c.arm }, "ARM filter (0x07) in block 3" },
+		{ { c.lzma2, c.x86_start16, c.lzma2 },
+		  "x86 filter with a start offset in block 2" },
+		{ { c.x86, c.delta2, c.x86 },
+		  "delta filter (0x03) in block 2" },
+		{ { c.lzma2, c.lzma2, c.three },
+		  "3 filters in block 3 (the kernel takes at most two)" },
+		{ { c.lzma2, c.x86, c.lzma2 }, NULL },
+		{ { c.x86, c.x86, c.x86 }, NULL },
+	};
+
+	(void)state;
+	xz_chains_init(&c);
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct membuf z = { 0 };
+		struct dec_result r;
+
+		xz_blocks(cases[i].chain, 3, data, n, &z);
+		mb_fill(&z, 0, 8);
+		for (int pass = 0; pass < 2; pass++) {
+			decode(&codec_xz, z.p, z.len, pass ? WHOLE : TINY,
+			       pass ? WHOLE : TINY, &r);
+			if (!cases[i].refused) {
+				expect_end(&codec_xz, &r, data, n, z.len - 8);
+				dec_free(&r);
+				continue;
+			}
+			expect_error(&codec_xz, &r, XZ_REFUSED,
+				     cases[i].refused);
+			/* the blocks before it were decoded */
+			if (pass && r.out.len != (size_t)(strstr(r.msg,
+			    "block 3") ? 2 : 1) * (n / 3))
+				fail_msg("%zu bytes before \"%s\"", r.out.len,
+					 r.msg);
+			dec_free(&r);
+		}
+		mb_free(&z);
+	}
+	free(data);
+}
+
+/* Sets byte at of z (inside the block header starting at hdr) to v and
+ * makes the header's CRC32 right again. */
+static void
+xz_patch_header(struct membuf *z, size_t hdr, size_t at, uint8_t v)
+{
+	size_t size = ((size_t)z->p[hdr] + 1) * 4 - 4;
+	uint32_t crc;
+
+	z->p[at] = v;
+	crc = lzma_crc32(z->p + hdr, size, 0);
+	for (int i = 0; i < 4; i++)
+		z->p[hdr + size + i] = (uint8_t)(crc >> 8 * i);
+}
+
+struct header_patch {
+	int chain;		/* 0: LZMA2 alone, 1: x86 start=16 + LZMA2 */
+	size_t at;		/* from the block header's start */
+	uint8_t value;
+	const char *prefix, *detail;
+};
+
+/* Block headers the xz tool does not write, made by hand: the kernel
+ * refuses each (dec_block_header), or it needs more memory than the
+ * limit. Both chains' headers start at byte 12: size, flags, then
+ * LZMA2 alone: 21 01 <dict>; x86 start=16: 04 04 <offset LE32> 21 01. */
+static void
+xz_block_headers_made_by_hand(void **state)
+{
+	static const struct header_patch cases[] = {
+		{ 0, 1, 0x04, XZ_REFUSED, "reserved block flags 0x04 in "
+		  "block 1" },
+		{ 0, 1, 0x20, XZ_REFUSED, "reserved block flags 0x20" },
+		/* a stored start offset of 0 is still a Size of
+		 * Properties of 4 */
+		{ 1, 4, 0x00, XZ_REFUSED, "x86 filter with a start offset" },
+		{ 0, 4, 40, XZ_REFUSED, "LZMA2 dictionary over 3 GiB in "
+		  "block 1" },
+		{ 0, 4, 38, "XZ decompressor ran out of memory: ",
+		  "decoding needs 2049 MiB" },
+		/* delta alone (props size 1 fits it) */
+		{ 0, 2, 0x03, XZ_REFUSED, "delta filter (0x03) last in "
+		  "block 1 (the kernel needs LZMA2 there)" },
+		/* a filter ID liblzma does not know */
+		{ 0, 2, 0x1f, XZ_REFUSED, "unsupported options" },
+		{ 0, 3, 0x02, XZ_REFUSED, NULL },
+	};
+	uint8_t *data = mixed_data(5000, 13);
+	struct xz_chains c;
+	const lzma_filter *chains[2];
+
+	(void)state;
+	xz_chains_init(&c);
+	chains[0] = c.lzma2;
+	chains[1] = c.x86_start16;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct membuf z = { 0 };
+		struct dec_result r;
+
+		xz_blocks(&chains[cases[i].chain], 1, data, 5000, &z);
+		xz_patch_header(&z, 12, 12 + cases[i].at, cases[i].value);
+		decode(&codec_xz, z.p, z.len, i % 2 ? WHOLE : TINY,
+		       i % 2 ? WHOLE : TINY, &r);
+		expect_error(&codec_xz, &r, cases[i].prefix, cases[i].detail);
+		dec_free(&r);
+		mb_free(&z);
+	}
+	free(data);
+}
+
 static void
 xz_header_says_crc32(void **state)
 {
@@ -1066,6 +1343,9 @@ main(void)
 		cmocka_unit_test(xz_only_crc32_or_no_check),
 		cmocka_unit_test(xz_tool_default_crc64_is_refused),
 		cmocka_unit_test(xz_corrupt_data_has_kernel_words),
+		cmocka_unit_test(xz_tool_filters_as_the_kernel),
+		cmocka_unit_test(xz_later_block_with_other_filter),
+		cmocka_unit_test(xz_block_headers_made_by_hand),
 		cmocka_unit_test(xz_header_says_crc32),
 		cmocka_unit_test(xz_same_bytes_for_every_thread_count),
 		cmocka_unit_test(xz_encoder_refuses_zero_threads),
