@@ -91,6 +91,7 @@ cmd_info(int argc, char **argv)
 		return 2;
 	}
 	rc = image_open(&r, argv[first]);
+	r.threaded = false;	/* nothing to overlap decoding with */
 	while (rc == 0 && (rc = image_next(&r, &e)) == 0)
 		;
 	if (json)

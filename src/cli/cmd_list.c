@@ -106,6 +106,7 @@ list_image(struct list_cli *c, const char *path)
 	setvbuf(stdout, buf, _IOFBF, sizeof(buf));
 	spec_init(&spec, stdout, c->data_dir);
 	rc = image_open(&r, path);
+	r.threaded = false;	/* nothing to overlap decoding with */
 	image_select(&r, c->first, c->last);
 	while (rc == 0 && (rc = image_next(&r, &e)) == 0) {
 		if (e.skip) {

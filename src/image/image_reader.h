@@ -48,7 +48,9 @@ struct image_reader {
 	struct cpio_reader raw_cpio;
 	/* the compressed member being read, when in_compressed */
 	bool in_compressed;
-	bool threaded;		/* decode in a thread (more than one core) */
+	/* Decode in a thread: set by image_open() when there is more than
+	 * one core; a caller with nothing to overlap (a listing) clears it. */
+	bool threaded;
 	bool prefetching;
 	struct prefetch pf;
 	struct member_stream ms;
