@@ -1,5 +1,6 @@
 /*
- * strset.h - a set of strings (open addressing, FNV-1a).
+ * strset.h - a set of strings (open addressing, FNV-1a), which is also a
+ * map from string to a size_t (an index into the caller's array, say).
  * The set owns copies of the strings it holds.
  */
 #ifndef ES_BASE_STRSET_H
@@ -8,14 +9,23 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+struct strset_slot {
+	char *key;		/* NULL: empty */
+	size_t value;
+};
+
 struct strset {
-	char **slots;
+	struct strset_slot *slots;
 	size_t cap, len;	/* cap is 0 or a power of two */
 };
 
-/* Adds s; returns true if it was not there before. */
+/* Adds s (with value 0); returns true if it was not there before. */
 bool strset_add(struct strset *set, const char *s);
 bool strset_has(const struct strset *set, const char *s);
+/* Adds s or replaces its value; returns true if it was not there. */
+bool strset_put(struct strset *set, const char *s, size_t value);
+/* The value of s, if s is there. */
+bool strset_get(const struct strset *set, const char *s, size_t *value);
 void strset_free(struct strset *set);
 
 #endif

@@ -26,8 +26,9 @@ static const struct cmd_def list_cmd = {
 	"list", "[options] IMAGE",
 	"List the entries of an image ('-': standard input) in archive order.",
 	"Entries the kernel would skip are reported on standard error, not\n"
-	"listed. --spec does not record mtimes: rebuild with --mtime to get the\n"
-	"same bytes. Example, to edit an image:\n"
+	"listed. --spec keeps mtimes and hard links (with the `mtime` and\n"
+	"`hardlink` lines of initramfs-list(5)), so the rebuild of an image we\n"
+	"wrote gives the same bytes. Example, to edit an image:\n"
 	"  initramfs extract initrd.img root && initramfs list --spec\n"
 	"    --data-dir root initrd.img > initrd.list && initramfs build\n"
 	"    -o new.img initrd.list\n",

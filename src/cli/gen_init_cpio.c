@@ -181,7 +181,7 @@ handle_line(struct gic *g, struct list_parser *p, enum list_status st,
 	default:
 		break;
 	}
-	if (add_list_item(&g->b, it) < 0) {
+	if (add_list_item(&g->b, it, BUILD_NO_MTIME) < 0) {
 		fprintf(stderr, "%s line %d\n", g->b.err.msg, p->lineno);
 		es_clear(&g->b.err);
 		g->ec = -1;

@@ -262,36 +262,38 @@ fill_ids(struct builder *b, struct cpio_header *h, uint32_t uid, uint32_t gid)
 }
 
 int
-builder_add_file(struct builder *b, char *const *names, int nnames,
-		 const char *location, uint32_t mode, uint32_t uid, uint32_t gid)
+builder_add_file(struct builder *b, const struct build_file *bf)
 {
 	struct source_file f;
-	uint32_t ino = 0;	/* taken after the first name's parents */
-	int rc = open_source(b, location, &f);
+	uint32_t ino = bf->group_ino ? *bf->group_ino : 0;
+	int rc = open_source(b, bf->location, &f);
+	int64_t own = bf->mtime == BUILD_NO_MTIME ? f.mtime : bf->mtime;
 
-	for (int i = 0; i < nnames && rc == 0; i++) {
-		const char *name = strip_root(b, names[i]);
-		bool last = i == nnames - 1;
+	for (int i = 0; i < bf->nnames && rc == 0; i++) {
+		const char *name = strip_root(b, bf->names[i]);
+		bool data = i == bf->nnames - 1 && !bf->data_later;
 		struct cpio_header h = {
-			.mode = (mode & 07777) | S_IFREG,
-			.nlink = (uint32_t)nnames,
-			.filesize = last ? (uint32_t)f.size : 0,
-			.check = last ? f.sum : 0,
+			.mode = (bf->mode & 07777) | S_IFREG,
+			.nlink = bf->nlink ? bf->nlink : (uint32_t)bf->nnames,
+			.filesize = data ? (uint32_t)f.size : 0,
+			.check = data ? f.sum : 0,
 		};
 
 		if (!b->opt.compat)
 			rc = add_implied_parents(b, name);
 		if (rc < 0)
 			break;
-		if (!ino)
+		if (!ino)	/* taken after the first name's parents */
 			ino = b->next_ino++;
 		h.ino = ino;
-		fill_ids(b, &h, uid, gid);
-		h.mtime = entry_mtime(b, f.mtime, location);
+		fill_ids(b, &h, bf->uid, bf->gid);
+		h.mtime = entry_mtime(b, own, bf->location);
 		rc = write_record(b, &h, name);
-		if (rc == 0 && last && f.size)
-			rc = copy_data(b, &f, location);
+		if (rc == 0 && data && f.size)
+			rc = copy_data(b, &f, bf->location);
 	}
+	if (bf->group_ino)
+		*bf->group_ino = ino;
 	if (f.fd >= 0)
 		close(f.fd);
 	return rc;
@@ -319,7 +321,8 @@ add_file_entry(struct builder *b, const struct build_entry *e,
 			return rc;
 		h->filesize = (uint32_t)f.size;
 		h->check = f.sum;
-		h->mtime = entry_mtime(b, f.mtime, e->location);
+		if (e->mtime == BUILD_NO_MTIME)
+			h->mtime = entry_mtime(b, f.mtime, e->location);
 	}
 	rc = write_record(b, h, name);
 	if (rc == 0 && f.size)

@@ -93,11 +93,24 @@ void builder_free(struct builder *b);
  * with b->err set; I/O errors on the output are fatal, the others (a
  * missing source file) leave the output consistent. */
 int builder_add(struct builder *b, const struct build_entry *e);
-/* A gen_init_cpio `file` line: one inode under every name, the data on
- * the last. mtime is the file's own (or the -t value). */
-int builder_add_file(struct builder *b, char *const *names, int nnames,
-		     const char *location, uint32_t mode, uint32_t uid,
-		     uint32_t gid);
+/* A `file` line: names of one inode, written in a row. */
+struct build_file {
+	char *const *names;
+	int nnames;
+	const char *location;
+	uint32_t mode, uid, gid;
+	int64_t mtime;		/* BUILD_NO_MTIME: the file's own */
+	/* A group whose other names come later (list files' hardlink
+	 * lines): its size, the ino it shares, and that the data waits
+	 * for its last name. 0, NULL, false: the names are the group. */
+	uint32_t nlink;
+	uint32_t *group_ino;
+	bool data_later;
+};
+
+/* Writes f's names, the data on the last (unless data_later). The file
+ * is opened before the first record: a missing one writes nothing. */
+int builder_add_file(struct builder *b, const struct build_file *f);
 /* Ends the current member and starts one compressed with c (NULL: none).
  * A member that holds nothing yet is replaced instead. */
 int builder_begin_member(struct builder *b, const struct codec *c,

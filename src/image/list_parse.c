@@ -13,6 +13,7 @@
 static const char *const kind_names[] = {
 	[LK_FILE] = "file", [LK_DIR] = "dir", [LK_NOD] = "nod",
 	[LK_SLINK] = "slink", [LK_PIPE] = "pipe", [LK_SOCK] = "sock",
+	[LK_HARDLINK] = "hardlink", [LK_MTIME] = "mtime",
 };
 
 const char *
@@ -178,6 +179,25 @@ parse_nod(struct list_parser *p, struct list_item *it, char **f, int n)
 	return LIST_ITEM;
 }
 
+/* hardlink <name> <file's name>; mtime <seconds> */
+static enum list_status
+parse_ours(struct list_parser *p, struct list_item *it, char **f, int n)
+{
+	enum list_status st;
+
+	if (n != (it->kind == LK_HARDLINK ? 2 : 1))
+		return LIST_BAD_FIELDS;
+	if (it->kind == LK_MTIME)
+		return parse_uint(f[0], 10, &it->mtime) ? LIST_ITEM :
+			bad(it, "mtime must be seconds since 1970, at most 4294967295");
+	it->names = f;
+	it->nnames = 1;
+	it->target = f[1];
+	if ((st = take_path(p, it, f[0])) != LIST_ITEM)
+		return st;
+	return take_path(p, it, f[1]);
+}
+
 static enum list_status
 parse_fields(struct list_parser *p, struct list_item *it, char **f, int n)
 {
@@ -188,6 +208,8 @@ parse_fields(struct list_parser *p, struct list_item *it, char **f, int n)
 	int second = it->kind == LK_FILE || it->kind == LK_SLINK;
 	enum list_status st;
 
+	if (it->kind >= LK_COMPAT_END)
+		return parse_ours(p, it, f, n);
 	if (n < need[it->kind])
 		return LIST_BAD_FIELDS;
 	if (it->kind == LK_NOD)
@@ -218,11 +240,14 @@ parse_fields(struct list_parser *p, struct list_item *it, char **f, int n)
 	return LIST_ITEM;
 }
 
-/* The directive's index in kind_names, or -1. */
+/* The directive's index in kind_names, or -1; compat knows only the
+ * kernel program's. */
 static int
-find_kind(const char *type)
+find_kind(const char *type, bool compat)
 {
-	for (size_t k = 0; k < sizeof(kind_names) / sizeof(kind_names[0]); k++)
+	size_t end = compat ? LK_COMPAT_END : sizeof(kind_names) / sizeof(kind_names[0]);
+
+	for (size_t k = 0; k < end; k++)
 		if (strcmp(type, kind_names[k]) == 0)
 			return (int)k;
 	return -1;
@@ -231,7 +256,7 @@ find_kind(const char *type)
 bool
 list_kind_known(const char *type)
 {
-	return find_kind(type) >= 0;
+	return find_kind(type, true) >= 0;
 }
 
 static enum list_status
@@ -288,7 +313,7 @@ list_next(struct list_parser *p, struct list_item *it)
 	it->args = args;
 	/* The kernel program matches the line's start, not the word: a
 	 * line indented with white space is of an unknown type. */
-	kind = find_kind(type);
+	kind = find_kind(type, p->compat);
 	if (kind < 0 || type != p->line) {
 		it->type = p->line;
 		return LIST_UNKNOWN_TYPE;

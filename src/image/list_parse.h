@@ -24,7 +24,14 @@
  *
  * Outside compat mode, a backslash escapes in names, locations and
  * targets: `\\` and `\NNN` (octal, as in fstab: `\040` is a space), so
- * names with white space can be written.
+ * names with white space can be written, and two more directives say
+ * what gen_init_cpio's language cannot (`list --spec` writes them):
+ *
+ *   hardlink <name> <name of a file given before>
+ *   mtime <seconds>         the mtime of every entry after it
+ *
+ * `hardlink` adds a name to that file's inode at this place in the
+ * archive, so a hard-link group's names need not follow each other.
  */
 #ifndef ES_IMAGE_LIST_PARSE_H
 #define ES_IMAGE_LIST_PARSE_H
@@ -33,7 +40,11 @@
 #include <stdint.h>
 #include <stdio.h>
 
-enum list_kind { LK_FILE, LK_DIR, LK_NOD, LK_SLINK, LK_PIPE, LK_SOCK };
+enum list_kind {
+	LK_FILE, LK_DIR, LK_NOD, LK_SLINK, LK_PIPE, LK_SOCK,
+	LK_COMPAT_END,		/* the kinds after it are ours */
+	LK_HARDLINK = LK_COMPAT_END, LK_MTIME,
+};
 
 enum list_status {
 	LIST_EOF = 0,
@@ -55,10 +66,11 @@ struct list_item {
 	char **names;		/* names[0] and hard-link names */
 	int nnames;
 	char *location;		/* file: expanded */
-	char *target;		/* slink */
+	char *target;		/* slink; hardlink: the file's name */
 	uint32_t mode, uid, gid;
 	char devtype;		/* nod: 'b' or anything else for char */
 	uint32_t major, minor;
+	uint32_t mtime;		/* mtime */
 	const char *why;	/* LIST_BAD_VALUE: what is wrong */
 	int err;
 };

@@ -13,32 +13,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-static int
-list_error(struct builder *b, const char *path, const struct list_parser *p,
-	   enum list_status st, const struct list_item *it)
-{
-	switch (st) {
-	case LIST_BAD_FIELDS:
-		return es_fail(&b->err, EINVAL, "%s:%d: malformed '%s' line: '%s'",
-			       path, p->lineno, it->type, it->args);
-	case LIST_UNKNOWN_TYPE:
-		return es_fail(&b->err, EINVAL, "%s:%d: unknown type '%s'", path,
-			       p->lineno, it->type);
-	case LIST_NO_ARGS:
-		return es_fail(&b->err, EINVAL, "%s:%d: '%s' without fields", path,
-			       p->lineno, it->type);
-	case LIST_NO_TYPE:
-		return es_fail(&b->err, EINVAL, "%s:%d: no type on the line", path,
-			       p->lineno);
-	case LIST_BAD_VALUE:
-		return es_fail(&b->err, EINVAL, "%s:%d: %s", path, p->lineno, it->why);
-	default:
-		return es_fail(&b->err, it->err, "%s: %s", path, strerror(it->err));
-	}
-}
-
 int
-add_list_item(struct builder *b, const struct list_item *it)
+add_list_item(struct builder *b, const struct list_item *it, int64_t mtime)
 {
 	static const uint32_t types[] = {
 		[LK_DIR] = S_IFDIR, [LK_SLINK] = S_IFLNK, [LK_PIPE] = S_IFIFO,
@@ -46,47 +22,21 @@ add_list_item(struct builder *b, const struct list_item *it)
 	};
 	struct build_entry e = {
 		.name = it->names[0], .mode = it->mode & 07777, .uid = it->uid,
-		.gid = it->gid, .mtime = BUILD_NO_MTIME, .target = it->target,
+		.gid = it->gid, .mtime = mtime, .target = it->target,
 		.rmajor = it->major, .rminor = it->minor,
 	};
 
 	if (it->kind == LK_FILE)
-		return builder_add_file(b, it->names, it->nnames, it->location,
-					it->mode, it->uid, it->gid);
+		return builder_add_file(b, &(struct build_file){
+			.names = it->names, .nnames = it->nnames,
+			.location = it->location, .mode = it->mode,
+			.uid = it->uid, .gid = it->gid, .mtime = mtime,
+		});
 	if (it->kind == LK_NOD)
 		e.mode |= it->devtype == 'b' ? S_IFBLK : S_IFCHR;
 	else
 		e.mode |= types[it->kind];
 	return builder_add(b, &e);
-}
-
-int
-list_source_add(struct builder *b, FILE *f, const char *path)
-{
-	struct list_parser p;
-	struct list_item it;
-	enum list_status st;
-	int rc = 0;
-
-	list_parser_init(&p, f, false);
-	while (rc == 0 && (st = list_next(&p, &it)) != LIST_EOF) {
-		if (st == LIST_BLANK)
-			continue;
-		if (st != LIST_ITEM) {
-			rc = list_error(b, path, &p, st, &it);
-			break;
-		}
-		rc = add_list_item(b, &it);
-		if (rc < 0 && !b->w.out->err) {
-			/* name the line: the builder's message names the file */
-			char *msg = xasprintf("%s:%d: %s", path, p.lineno, b->err.msg);
-
-			snprintf(b->err.msg, sizeof(b->err.msg), "%s", msg);
-			free(msg);
-		}
-	}
-	list_parser_free(&p);
-	return rc;
 }
 
 /* Notes the directories of an image being appended as it is; reading

@@ -25,9 +25,10 @@ enum source_kind { SOURCE_DIR, SOURCE_ARCHIVE, SOURCE_LIST };
  * names the source (and the line, for list files). */
 int source_add(struct builder *b, const char *path);
 struct list_item;
-/* Adds one parsed list-file line. */
-int add_list_item(struct builder *b, const struct list_item *it);
-/* Adds the lines of a list file already open. */
+/* Adds one parsed line in gen_init_cpio's language, with that mtime
+ * (BUILD_NO_MTIME: a file's own, the default for the rest). */
+int add_list_item(struct builder *b, const struct list_item *it, int64_t mtime);
+/* Adds the lines of a list file already open (list_source.c). */
 int list_source_add(struct builder *b, FILE *f, const char *path);
 
 #endif

@@ -6,19 +6,13 @@
 #include <string.h>
 #include <sys/stat.h>
 
-struct spec_group {
-	struct cpio_header h;	/* of the first name */
-	char **names;
-	size_t n, cap;
-	size_t data;		/* index of the name that carried the data */
-};
-
 void
 spec_init(struct spec_writer *s, FILE *f, const char *data_dir)
 {
 	memset(s, 0, sizeof(*s));
 	s->f = f;
 	s->data_dir = data_dir;
+	s->mtime = -1;
 }
 
 static void
@@ -41,57 +35,98 @@ put_ids(FILE *f, const struct cpio_header *h)
 }
 
 static void
-write_group(struct spec_writer *s, struct spec_group *g)
+put_mtime(struct spec_writer *s, const struct cpio_header *h)
 {
-	char *loc = xasprintf("%s/", s->data_dir);
+	if (s->mtime != h->mtime)
+		fprintf(s->f, "mtime %u\n", h->mtime);
+	s->mtime = h->mtime;
+}
 
+static char *
+group_key(const struct cpio_header *h)
+{
+	return xasprintf("%u:%u:%u", h->ino, h->devmajor, h->devminor);
+}
+
+/* The run as one file line; a group with names still to come stays
+ * open for their hardlink lines. */
+static void
+flush_run(struct spec_writer *s)
+{
+	char *loc, *key;
+
+	if (!s->nrun)
+		return;
+	loc = xasprintf("%s/", s->data_dir);
+	put_mtime(s, &s->run);
 	fputs("file", s->f);
-	put_path(s->f, "/", g->names[0]);
-	put_path(s->f, loc, g->names[g->data]);
-	put_ids(s->f, &g->h);
-	for (size_t i = 1; i < g->n; i++)
-		put_path(s->f, "/", g->names[i]);
+	put_path(s->f, "/", s->run_names[0]);
+	put_path(s->f, loc, s->run_names[0]);
+	put_ids(s->f, &s->run);
+	for (size_t i = 1; i < s->nrun; i++)
+		put_path(s->f, "/", s->run_names[i]);
 	fputc('\n', s->f);
 	free(loc);
-	for (size_t i = 0; i < g->n; i++)
-		free(g->names[i]);
-	free(g->names);
+	if (s->nrun < s->run.nlink) {
+		key = group_key(&s->run);
+		xgrow((void **)&s->firsts, &s->firsts_cap, s->nfirsts + 1,
+		      sizeof(char *));
+		strset_put(&s->open, key, s->nfirsts);
+		s->firsts[s->nfirsts++] = s->run_names[0];
+		free(key);
+	} else {
+		free(s->run_names[0]);
+	}
+	for (size_t i = 1; i < s->nrun; i++)
+		free(s->run_names[i]);
+	s->nrun = 0;
+}
+
+/* A trailer ends every group: the kernel forgets its links there. */
+static void
+close_groups(struct spec_writer *s)
+{
+	flush_run(s);
+	for (size_t i = 0; i < s->nfirsts; i++)
+		free(s->firsts[i]);
+	s->nfirsts = 0;
+	strset_free(&s->open);
+}
+
+static bool
+same_inode(const struct cpio_header *a, const struct cpio_header *b)
+{
+	return a->ino == b->ino && a->devmajor == b->devmajor &&
+	       a->devminor == b->devminor;
 }
 
 static void
-add_to_group(struct spec_writer *s, const struct cpio_entry *e)
+add_file(struct spec_writer *s, const struct cpio_entry *e)
 {
-	struct spec_group *g = NULL;
+	char *key;
+	size_t first;
+	bool open;
 
-	for (size_t i = 0; i < s->ngroups && !g; i++) {
-		struct cpio_header *h = &s->groups[i].h;
-
-		if (h->ino == e->h.ino && h->devmajor == e->h.devmajor &&
-		    h->devminor == e->h.devminor)
-			g = &s->groups[i];
+	if (s->nrun && same_inode(&s->run, &e->h)) {
+		xgrow((void **)&s->run_names, &s->run_cap, s->nrun + 1,
+		      sizeof(char *));
+		s->run_names[s->nrun++] = xstrdup(e->name);
+		return;
 	}
-	if (!g) {
-		xgrow((void **)&s->groups, &s->cap, s->ngroups + 1, sizeof(*g));
-		g = &s->groups[s->ngroups++];
-		memset(g, 0, sizeof(*g));
-		g->h = e->h;
+	flush_run(s);
+	key = group_key(&e->h);
+	open = e->h.nlink > 1 && strset_get(&s->open, key, &first);
+	free(key);
+	if (open) {
+		fputs("hardlink", s->f);
+		put_path(s->f, "/", e->name);
+		put_path(s->f, "/", s->firsts[first]);
+		fputc('\n', s->f);
+		return;
 	}
-	xgrow((void **)&g->names, &g->cap, g->n + 1, sizeof(char *));
-	if (e->h.filesize)
-		g->data = g->n;
-	g->names[g->n++] = xstrdup(e->name);
-	if (g->n >= e->h.nlink) {
-		write_group(s, g);
-		*g = s->groups[--s->ngroups];
-	}
-}
-
-static void
-flush_groups(struct spec_writer *s)
-{
-	for (size_t i = 0; i < s->ngroups; i++)
-		write_group(s, &s->groups[i]);
-	s->ngroups = 0;
+	s->run = e->h;
+	xgrow((void **)&s->run_names, &s->run_cap, 1, sizeof(char *));
+	s->run_names[s->nrun++] = xstrdup(e->name);
 }
 
 void
@@ -104,13 +139,20 @@ spec_entry(struct spec_writer *s, const struct cpio_entry *e)
 	uint32_t type = e->h.mode & S_IFMT;
 
 	if (e->trailer) {
-		flush_groups(s);
+		close_groups(s);
 		return;
 	}
 	if (S_ISREG(type)) {
-		add_to_group(s, e);
+		add_file(s, e);
 		return;
 	}
+	flush_run(s);
+	if (!S_ISLNK(type) && !S_ISCHR(type) && !S_ISBLK(type) &&
+	    !kinds[type >> 12]) {
+		fprintf(s->f, "# %s: unknown type %06o\n", e->name, e->h.mode);
+		return;
+	}
+	put_mtime(s, &e->h);
 	if (S_ISLNK(type)) {
 		fputs("slink", s->f);
 		put_path(s->f, "/", e->name);
@@ -118,12 +160,9 @@ spec_entry(struct spec_writer *s, const struct cpio_entry *e)
 	} else if (S_ISCHR(type) || S_ISBLK(type)) {
 		fputs("nod", s->f);
 		put_path(s->f, "/", e->name);
-	} else if (kinds[type >> 12]) {
+	} else {
 		fputs(kinds[type >> 12], s->f);
 		put_path(s->f, "/", e->name);
-	} else {
-		fprintf(s->f, "# %s: unknown type %06o\n", e->name, e->h.mode);
-		return;
 	}
 	put_ids(s->f, &e->h);
 	if (S_ISCHR(type) || S_ISBLK(type))
@@ -135,7 +174,9 @@ spec_entry(struct spec_writer *s, const struct cpio_entry *e)
 void
 spec_finish(struct spec_writer *s)
 {
-	flush_groups(s);
-	free(s->groups);
-	s->groups = NULL;
+	close_groups(s);
+	free(s->run_names);
+	free(s->firsts);
+	s->run_names = NULL;
+	s->firsts = NULL;
 }

@@ -31,6 +31,11 @@ build_fails "unknown type" "bogus /x 755 0 0" \
 build_fails "too few fields" "dir /ok 755 0 0
 file /x" \
 	"initramfs build: bad.list:2: malformed 'file' line: '/x'"
+build_fails "hardlink to no file" "dir /ok 755 0 0
+hardlink /ok/b /ok/a" \
+	"initramfs build: bad.list:2: hardlink /ok/b: no file line before it names /ok/a"
+build_fails "mtime out of range" "mtime 4294967296" \
+	"initramfs build: bad.list:1: mtime must be seconds since 1970, at most 4294967295"
 build_fails "negative uid" "# comment
 
 dir /x 755 -1 0" \

@@ -424,6 +424,59 @@ line_numbers_count_every_line(void **state)
 	lp_close(&t);
 }
 
+/* hardlink and mtime are ours: parsed outside compat, unknown in it. */
+static void
+hardlink_and_mtime_directives(void **state)
+{
+	struct lp t;
+
+	(void)state;
+	lp_open(&t, "hardlink /usr/bin/sh\\040x /bin/busybox\nmtime 1700000000\n", false);
+	assert_int_equal(lp_next(&t), LIST_ITEM);
+	assert_int_equal(t.it.kind, LK_HARDLINK);
+	assert_int_equal(t.it.nnames, 1);
+	assert_string_equal(t.it.names[0], "/usr/bin/sh x");
+	assert_string_equal(t.it.target, "/bin/busybox");
+	assert_int_equal(lp_next(&t), LIST_ITEM);
+	assert_int_equal(t.it.kind, LK_MTIME);
+	assert_int_equal(t.it.mtime, 1700000000u);
+	lp_close(&t);
+	lp_open(&t, "hardlink /a /b\nmtime 5\n", true);
+	assert_int_equal(lp_next(&t), LIST_UNKNOWN_TYPE);
+	assert_int_equal(lp_next(&t), LIST_UNKNOWN_TYPE);
+	lp_close(&t);
+}
+
+static void
+hardlink_and_mtime_fields_checked(void **state)
+{
+	static const char *const bad_fields[] = {
+		"hardlink /a\n", "hardlink /a /b /c\n", "mtime 1 2\n",
+	};
+	static const char *const bad_values[] = {
+		"mtime -1\n", "mtime 4294967296\n", "mtime 12x\n",
+		"hardlink /a\\9 /b\n",
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(bad_fields) / sizeof(*bad_fields); i++) {
+		struct lp t;
+
+		lp_open(&t, bad_fields[i], false);
+		if (lp_next(&t) != LIST_BAD_FIELDS)
+			fail_msg("\"%s\": expected malformed", bad_fields[i]);
+		lp_close(&t);
+	}
+	for (size_t i = 0; i < sizeof(bad_values) / sizeof(*bad_values); i++) {
+		struct lp t;
+
+		lp_open(&t, bad_values[i], false);
+		if (lp_next(&t) != LIST_BAD_VALUE)
+			fail_msg("\"%s\": expected a bad value", bad_values[i]);
+		lp_close(&t);
+	}
+}
+
 int
 main(void)
 {
@@ -451,6 +504,8 @@ main(void)
 		cmocka_unit_test(compat_keeps_backslashes),
 		cmocka_unit_test(name_longer_than_path_max_is_bad_value),
 		cmocka_unit_test(line_numbers_count_every_line),
+		cmocka_unit_test(hardlink_and_mtime_directives),
+		cmocka_unit_test(hardlink_and_mtime_fields_checked),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
