@@ -12,7 +12,8 @@ build_pkgs="gcc make pkg-config libc6-dev musl-tools linux-libc-dev
 # binutils unpack the kernel's own sources and images.
 check_pkgs="$build_pkgs libcmocka-dev perl cpio libarchive-tools busybox
 	gzip bzip2 zstd lz4 lzop initramfs-tools dracut-core
-	qemu-system-x86 xz-utils binutils dpkg-dev procps util-linux"
+	qemu-system-x86 xz-utils binutils dpkg-dev procps util-linux
+	e2fsprogs iproute2 kmod mount dash"
 bench_pkgs="$check_pkgs"
 
 case "${1:-check}" in
