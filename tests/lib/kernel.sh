@@ -10,8 +10,13 @@
 #       with `apt-get download`; it unpacks it with `dpkg -x` (nothing is
 #       installed, initramfs-tools never runs) and extracts the
 #       uncompressed kernel from boot/vmlinuz-<release> into
-#       boot/vmlinux-<release>. The directory appears by rename, complete,
-#       under a lock: concurrent callers wait and then share it.
+#       boot/vmlinux-<release>. The package has no module index (its
+#       postinst runs depmod), so `depmod -C /dev/null -b DIR <release>`
+#       writes one (modules.dep, .alias, .softdep, .symbols and their .bin
+#       files; -C /dev/null: the host's depmod.d has no say); a cache
+#       unpacked before that gets its index on the next call. The
+#       directory appears by rename, complete, under a lock: concurrent
+#       callers wait and then share it.
 #   kernel_vmlinux
 #       prints the path of that uncompressed vmlinux (an ELF with the PVH
 #       note: `qemu-system-x86_64 -kernel vmlinux` boots it without the
@@ -19,8 +24,12 @@
 #   kernel_release
 #       prints the kernel's release, e.g. 6.1.0-56-amd64 (`uname -r` in
 #       the guest, the name of its lib/modules directory).
+#   kernel_moddir
+#       prints its modules directory, <kernel_dir>/lib/modules/<release>,
+#       which holds kernel/ and the index depmod wrote (for `modprobe -d
+#       <kernel_dir> -S <release>` and `initramfs ... --moddir`).
 #
-# All three return non-zero, with the reason on stderr, when the package
+# All four return non-zero, with the reason on stderr, when the package
 # cannot be had (no network, no such package) or cannot be unpacked.
 
 # Only the generic flavour: not -rt-amd64, -cloud-amd64, nor -unsigned.
@@ -123,7 +132,27 @@ _kernel_unpack_vmlinux() {
 	return 1
 }
 
-# _kernel_build DEB DIR: unpack DEB, extract vmlinux, rename into DIR.
+# _kernel_depmod DIR RELEASE: write the module index of
+# DIR/lib/modules/RELEASE. depmod writes modules.devname last.
+_kernel_depmod() {
+	_kx_dm=$(command -v depmod) ||
+		for _kx_dm in /sbin/depmod /usr/sbin/depmod ''; do
+			[ -x "$_kx_dm" ] && break
+		done
+	if [ -z "$_kx_dm" ]; then
+		echo "kernel: depmod (kmod) is not installed" >&2
+		return 1
+	fi
+	if ! _kx_log=$("$_kx_dm" -C /dev/null -b "$1" "$2" 2>&1) ||
+		[ ! -f "$1/lib/modules/$2/modules.devname" ]; then
+		echo "kernel: depmod -b $1 $2 failed:" >&2
+		printf '%s\n' "$_kx_log" | tail -n 3 >&2
+		return 1
+	fi
+}
+
+# _kernel_build DEB DIR: unpack DEB, extract vmlinux, write the module
+# index, rename into DIR.
 _kernel_build() {
 	_kb_tmp=$(mktemp -d "$ES_CACHE/kernel/.build.XXXXXX") || return 1
 	if ! dpkg -x "$1" "$_kb_tmp/root" 2>"$_kb_tmp/log"; then
@@ -140,7 +169,8 @@ _kernel_build() {
 		return 1
 	fi
 	if ! _kernel_unpack_vmlinux "$_kb_tmp/root/boot/vmlinuz-$_kb_rel" \
-		"$_kb_tmp/root/boot/vmlinux-$_kb_rel"; then
+		"$_kb_tmp/root/boot/vmlinux-$_kb_rel" ||
+		! _kernel_depmod "$_kb_tmp/root" "$_kb_rel"; then
 		rm -rf "$_kb_tmp"
 		return 1
 	fi
@@ -172,6 +202,9 @@ kernel_dir() {
 		_kk_dir=$ES_CACHE/kernel/$_kk_ver
 		if [ ! -f "$_kk_dir/boot/vmlinux-$_kk_rel" ]; then
 			_kernel_build "$_kk_deb" "$_kk_dir" || exit 1
+		elif [ ! -f "$_kk_dir/lib/modules/$_kk_rel/modules.devname" ]; then
+			# unpacked before the index was part of the cache
+			_kernel_depmod "$_kk_dir" "$_kk_rel" || exit 1
 		fi
 		printf '%s\n' "$_kk_dir"
 	) 9>"$ES_CACHE/kernel/.lock"
@@ -198,4 +231,10 @@ kernel_vmlinux() {
 	_kv_dir=$(kernel_dir) || return 1
 	_kv_rel=$(_kernel_release_in "$_kv_dir") || return 1
 	printf '%s\n' "$_kv_dir/boot/vmlinux-$_kv_rel"
+}
+
+kernel_moddir() {
+	_km_dir=$(kernel_dir) || return 1
+	_km_rel=$(_kernel_release_in "$_km_dir") || return 1
+	printf '%s\n' "$_km_dir/lib/modules/$_km_rel"
 }
