@@ -8,6 +8,7 @@
 #include "base/xalloc.h"
 #include "codec/codec.h"
 #include "image/build.h"
+#include "image/compose.h"
 #include "image/microcode.h"
 #include "image/source.h"
 
@@ -19,7 +20,8 @@
 
 enum {
 	OPT_ROOT_UID = 256, OPT_ROOT_GID, OPT_SQUASH, OPT_MTIME, OPT_CRC,
-	OPT_ALIGN, OPT_COMPRESS, OPT_THREADS, OPT_MICROCODE,
+	OPT_ALIGN, OPT_COMPRESS, OPT_THREADS, OPT_MICROCODE, OPT_PROGRAM,
+	OPT_MODULES, OPT_FIRMWARE, OPT_KVER, OPT_MODDIR, OPT_FIRMWARE_DIR,
 };
 
 static const struct opt_def build_opts[] = {
@@ -33,6 +35,12 @@ static const struct opt_def build_opts[] = {
 	{ "compress", OPT_COMPRESS, "FMT[:LEVEL]", "start a member compressed with FMT for the SOURCEs after it" },
 	{ "threads", OPT_THREADS, "N", "threads for zstd and xz (default: every core)" },
 	{ "microcode", OPT_MICROCODE, "PATH", "early microcode file or directory, in a first member" },
+	{ "program", OPT_PROGRAM, "PATH[=NAME]", "add a program with its interpreter and libraries" },
+	{ "modules", OPT_MODULES, "M,...", "add kernel modules (names, aliases, path patterns) with their dependencies" },
+	{ "firmware", OPT_FIRMWARE, "NAME,...", "add firmware files from the firmware directory" },
+	{ "kver", OPT_KVER, "VERSION", "the kernel the modules are for (default: the moddir's name, else the running one)" },
+	{ "moddir", OPT_MODDIR, "DIR", "its modules directory (default: /lib/modules/VERSION)" },
+	{ "firmware-dir", OPT_FIRMWARE_DIR, "DIR", "where firmware is looked up (default: /lib/firmware)" },
 	{ 0 },
 };
 
@@ -54,6 +62,16 @@ static const struct cmd_def build_cmd = {
 	"(e.g. /lib/firmware/intel-ucode) where the kernel's early loader looks:\n"
 	"kernel/x86/microcode/GenuineIntel.bin or AuthenticAMD.bin in an\n"
 	"uncompressed member before all others.\n\n"
+	"--program, --modules and --firmware are sources too, in the member\n"
+	"where they stand; list files say the same with `program`, `module`\n"
+	"and `firmware` lines. A program brings its ELF interpreter and the\n"
+	"libraries ld.so would load (RPATH, RUNPATH, ld.so.cache, the default\n"
+	"directories), a script its interpreter, each under its host name with\n"
+	"the symlinks on the way. A module (a name, an alias such as fs-ext4,\n"
+	"or a pattern over modules.dep paths such as kernel/drivers/virtio/*)\n"
+	"brings its dependencies, its softdeps and the firmware it names; the\n"
+	"image gets /lib/modules/VERSION/modules.{dep,alias,softdep,builtin,\n"
+	"order} for exactly the modules it holds, for modprobe.\n\n"
 	"SOURCE_DATE_EPOCH in the environment acts as --mtime. Entries without\n"
 	"an mtime of their own (list-file directories, symlinks, devices) get\n"
 	"T, or the current time when no T is given.\n\n"
@@ -61,9 +79,17 @@ static const struct cmd_def build_cmd = {
 	"  initramfs build -o initrd.img --squash rootfs/ extra.list\n"
 	"  initramfs build -o initrd.img --compress zstd rootfs/\n"
 	"  initramfs build -o initrd.img --microcode /lib/firmware/intel-ucode \\\n"
-	"      --compress zstd:19 rootfs/ --compress gzip modules.list\n",
+	"      --compress zstd:19 rootfs/ --compress gzip modules.list\n"
+	"  initramfs build -o initrd.img --compress zstd rootfs/ \\\n"
+	"      --program /bin/busybox --program /sbin/e2fsck=/bin/fsck \\\n"
+	"      --kver 6.1.0-56-amd64 --modules virtio_pci,virtio_blk,ext4\n",
 	build_opts,
 	.operands_in_order = true,
+};
+
+struct plan_source {
+	int kind;		/* OPT_OPERAND (a SOURCE), OPT_PROGRAM, ... */
+	const char *arg;
 };
 
 /* The sources of one member, in order. */
@@ -71,7 +97,7 @@ struct member_plan {
 	const struct codec *codec;	/* NULL: uncompressed */
 	int level;
 	const char *spec;		/* as given, for messages */
-	const char **sources;
+	struct plan_source *sources;
 	int nsources;
 };
 
@@ -83,6 +109,7 @@ struct build_cli {
 	int threads;
 	char **microcode;
 	int nmicrocode;
+	struct compose_options compose;
 };
 
 static struct member_plan *
@@ -95,14 +122,14 @@ add_member(struct build_cli *c)
 }
 
 static void
-add_source(struct build_cli *c, const char *path)
+add_source(struct build_cli *c, int kind, const char *arg)
 {
 	struct member_plan *m = c->nmembers ? &c->members[c->nmembers - 1] :
 					      add_member(c);
 
 	m->sources = xrealloc(m->sources, (size_t)(m->nsources + 1) *
 						  sizeof(*m->sources));
-	m->sources[m->nsources++] = path;
+	m->sources[m->nsources++] = (struct plan_source){ kind, arg };
 }
 
 /* "zstd", "zstd:19", "none". */
@@ -146,7 +173,19 @@ set_build_opt(void *ctx, int key, const char *arg)
 
 	switch (key) {
 	case OPT_OPERAND:
-		add_source(c, arg);
+	case OPT_PROGRAM:
+	case OPT_MODULES:
+	case OPT_FIRMWARE:
+		add_source(c, key, arg);
+		return 0;
+	case OPT_KVER:
+		c->compose.kver = arg;
+		return 0;
+	case OPT_MODDIR:
+		c->compose.moddir = arg;
+		return 0;
+	case OPT_FIRMWARE_DIR:
+		c->compose.firmware_dir = arg;
 		return 0;
 	case OPT_COMPRESS:
 		return parse_compress(c, arg);
@@ -214,22 +253,75 @@ apply_source_date_epoch(struct build_cli *c)
 	return 0;
 }
 
+/* "a,b,c" split in place; the option's message names the option. */
 static int
-add_members(struct build_cli *c, struct builder *b)
+add_named(struct composer *cp, const struct plan_source *src)
+{
+	char *copy = xstrdup(src->arg), *save = NULL, **names = NULL;
+	int n = 0, rc;
+
+	for (char *t = strtok_r(copy, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
+		names = xrealloc(names, (size_t)(n + 1) * sizeof(*names));
+		names[n++] = t;
+	}
+	rc = src->kind == OPT_MODULES ? composer_modules(cp, names, n) :
+					composer_firmware(cp, names, n);
+	free(names);
+	free(copy);
+	return rc;
+}
+
+static int
+add_plan_source(struct composer *cp, const struct plan_source *src)
+{
+	char *path, *eq;
+	int rc;
+
+	switch (src->kind) {
+	case OPT_PROGRAM:
+		path = xstrdup(src->arg);
+		eq = strchr(path, '=');
+		if (eq)
+			*eq++ = '\0';
+		rc = composer_program(cp, path, eq);
+		free(path);
+		break;
+	case OPT_MODULES:
+	case OPT_FIRMWARE:
+		rc = add_named(cp, src);
+		break;
+	default:
+		return source_add(cp, src->arg);
+	}
+	if (rc < 0) {	/* name the option, as list files name the line */
+		char *msg = xasprintf("--%s %s: %s", src->kind == OPT_PROGRAM ?
+				      "program" : src->kind == OPT_MODULES ?
+				      "modules" : "firmware", src->arg, cp->b->err.msg);
+
+		snprintf(cp->b->err.msg, sizeof(cp->b->err.msg), "%s", msg);
+		free(msg);
+	}
+	return rc;
+}
+
+static int
+add_members(struct build_cli *c, struct composer *cp)
 {
 	struct encode_params params = { .threads = c->threads };
 	int rc = 0;
 
 	if (c->nmicrocode)
-		rc = microcode_add(b, c->microcode, c->nmicrocode);
+		rc = microcode_add(cp->b, c->microcode, c->nmicrocode);
 	for (int i = 0; i < c->nmembers && rc == 0; i++) {
 		const struct member_plan *m = &c->members[i];
 
 		params.level = m->level;
-		rc = builder_begin_member(b, m->codec, &params);
+		rc = builder_begin_member(cp->b, m->codec, &params);
 		for (int k = 0; k < m->nsources && rc == 0; k++)
-			rc = source_add(b, m->sources[k]);
+			rc = add_plan_source(cp, &m->sources[k]);
 	}
+	if (rc == 0)
+		rc = composer_finish(cp);
 	return rc;
 }
 
@@ -238,6 +330,7 @@ run_build(struct build_cli *c)
 {
 	struct atomic_file out;
 	struct builder b;
+	struct composer cp;
 	int rc = atomic_open(&out, c->output, 0644);
 
 	if (rc < 0) {
@@ -245,7 +338,8 @@ run_build(struct build_cli *c)
 		return 1;
 	}
 	builder_init(&b, out.fd, &c->opt);
-	rc = add_members(c, &b);
+	composer_init(&cp, &b, &c->compose);
+	rc = add_members(c, &cp);
 	if (rc == 0)
 		rc = builder_finish(&b);
 	if (rc == 0 && (rc = atomic_commit(&out)) < 0)
@@ -254,6 +348,7 @@ run_build(struct build_cli *c)
 		cli_error(&build_cmd, "%s", b.err.msg);
 		atomic_abort(&out);
 	}
+	composer_free(&cp);
 	builder_free(&b);
 	return rc < 0 ? 1 : 0;
 }
@@ -301,7 +396,7 @@ cmd_build(int argc, char **argv)
 	long cores = sysconf(_SC_NPROCESSORS_ONLN);
 
 	for (int i = first; i < argc; i++)	/* after "--" */
-		add_source(&c, argv[i]);
+		add_source(&c, OPT_OPERAND, argv[i]);
 	if (!c.threads)
 		c.threads = cores > 0 ? (int)cores : 1;
 	if (check_plan(&c) < 0 || apply_source_date_epoch(&c) < 0)

@@ -46,8 +46,8 @@ builder_free(struct builder *b)
 	strset_free(&b->dirs);
 }
 
-static void
-warn(struct builder *b, const char *fmt, ...)
+void
+builder_warn(struct builder *b, const char *fmt, ...)
 {
 	char msg[1024];
 	va_list ap;
@@ -76,11 +76,11 @@ entry_mtime(struct builder *b, int64_t own, const char *what)
 	if (b->opt.clamp_mtime && own > b->default_mtime)
 		return b->default_mtime;
 	if (own < 0) {
-		warn(b, "%s: Timestamp negative, clipping.", what);
+		builder_warn(b, "%s: Timestamp negative, clipping.", what);
 		return 0;
 	}
 	if (own > UINT32_MAX) {
-		warn(b, "%s: Timestamp exceeds maximum cpio timestamp, clipping.",
+		builder_warn(b, "%s: Timestamp exceeds maximum cpio timestamp, clipping.",
 		     what);
 		return UINT32_MAX;
 	}
@@ -118,7 +118,7 @@ write_record(struct builder *b, struct cpio_header *h, const char *name)
 	if (rc < 0)
 		return output_error(b, rc);
 	if (b->w.align_missed) {
-		warn(b, "%s: best-effort alignment %u missed", name, b->opt.data_align);
+		builder_warn(b, "%s: best-effort alignment %u missed", name, b->opt.data_align);
 		b->w.align_missed = false;
 	}
 	b->archive_open = b->member_written = true;
@@ -409,6 +409,12 @@ void
 builder_note_dir(struct builder *b, const char *name)
 {
 	strset_add(&b->dirs, strip_root(b, name));
+}
+
+bool
+builder_has_dir(const struct builder *b, const char *name)
+{
+	return strset_has(&b->dirs, strip_root(b, name));
 }
 
 /* The encoder takes what the member's buffer flushes. */

@@ -133,5 +133,10 @@ int builder_finish(struct builder *b);
 /* Remembers that the image holds directory name (from an appended
  * archive), so no implied parent is written for it. */
 void builder_note_dir(struct builder *b, const char *name);
+/* A non-fatal problem, through opt.warn. */
+void builder_warn(struct builder *b, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+/* Whether the image has directory name (written or noted). */
+bool builder_has_dir(const struct builder *b, const char *name);
 
 #endif

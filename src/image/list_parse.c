@@ -14,6 +14,8 @@ static const char *const kind_names[] = {
 	[LK_FILE] = "file", [LK_DIR] = "dir", [LK_NOD] = "nod",
 	[LK_SLINK] = "slink", [LK_PIPE] = "pipe", [LK_SOCK] = "sock",
 	[LK_HARDLINK] = "hardlink", [LK_MTIME] = "mtime",
+	[LK_PROGRAM] = "program", [LK_MODULE] = "module",
+	[LK_FIRMWARE] = "firmware",
 };
 
 const char *
@@ -179,23 +181,57 @@ parse_nod(struct list_parser *p, struct list_item *it, char **f, int n)
 	return LIST_ITEM;
 }
 
-/* hardlink <name> <file's name>; mtime <seconds> */
+/* Paths in fields f[0..n), checked and decoded. */
 static enum list_status
-parse_ours(struct list_parser *p, struct list_item *it, char **f, int n)
+take_paths(struct list_parser *p, struct list_item *it, char **f, int n)
+{
+	enum list_status st = LIST_ITEM;
+
+	for (int i = 0; i < n && st == LIST_ITEM; i++)
+		st = take_path(p, it, f[i]);
+	return st;
+}
+
+/* program <host path> [<name>]: the path expands like a location. */
+static enum list_status
+parse_program(struct list_parser *p, struct list_item *it, char **f, int n)
 {
 	enum list_status st;
 
-	if (n != (it->kind == LK_HARDLINK ? 2 : 1))
+	if (n > 2)
 		return LIST_BAD_FIELDS;
-	if (it->kind == LK_MTIME)
+	if ((st = take_paths(p, it, f, n)) != LIST_ITEM)
+		return st;
+	free(p->location);
+	it->location = p->location = expand_env(f[0]);
+	it->names = f + 1;
+	it->nnames = n - 1;
+	return LIST_ITEM;
+}
+
+/* The directives after LK_COMPAT_END. */
+static enum list_status
+parse_ours(struct list_parser *p, struct list_item *it, char **f, int n)
+{
+	if (n < 1 || (it->kind == LK_HARDLINK && n != 2) ||
+	    (it->kind == LK_MTIME && n != 1))
+		return LIST_BAD_FIELDS;
+	switch (it->kind) {
+	case LK_MTIME:
 		return parse_uint(f[0], 10, &it->mtime) ? LIST_ITEM :
 			bad(it, "mtime must be seconds since 1970, at most 4294967295");
+	case LK_PROGRAM:
+		return parse_program(p, it, f, n);
+	case LK_HARDLINK:
+		it->target = f[1];
+		it->nnames = 1;
+		break;
+	default:
+		it->nnames = n;
+		break;
+	}
 	it->names = f;
-	it->nnames = 1;
-	it->target = f[1];
-	if ((st = take_path(p, it, f[0])) != LIST_ITEM)
-		return st;
-	return take_path(p, it, f[1]);
+	return take_paths(p, it, f, n);
 }
 
 static enum list_status

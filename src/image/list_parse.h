@@ -32,6 +32,11 @@
  *
  * `hardlink` adds a name to that file's inode at this place in the
  * archive, so a hard-link group's names need not follow each other.
+ * And three that compose (image/compose.h):
+ *
+ *   program <host path> [<name>]   with its interpreter and libraries
+ *   module <name|alias|path pattern>...   with dependencies, softdeps
+ *   firmware <name>...              from the firmware directory
  */
 #ifndef ES_IMAGE_LIST_PARSE_H
 #define ES_IMAGE_LIST_PARSE_H
@@ -43,7 +48,8 @@
 enum list_kind {
 	LK_FILE, LK_DIR, LK_NOD, LK_SLINK, LK_PIPE, LK_SOCK,
 	LK_COMPAT_END,		/* the kinds after it are ours */
-	LK_HARDLINK = LK_COMPAT_END, LK_MTIME,
+	LK_HARDLINK = LK_COMPAT_END, LK_MTIME, LK_PROGRAM, LK_MODULE,
+	LK_FIRMWARE,
 };
 
 enum list_status {
@@ -63,9 +69,10 @@ struct list_item {
 	enum list_kind kind;
 	const char *type;	/* the directive word as written */
 	const char *args;	/* the rest of the line, for messages */
-	char **names;		/* names[0] and hard-link names */
+	char **names;		/* names[0] and hard-link names; program: its
+				 * name, if given; module, firmware: what */
 	int nnames;
-	char *location;		/* file: expanded */
+	char *location;		/* file, program: expanded */
 	char *target;		/* slink; hardlink: the file's name */
 	uint32_t mode, uid, gid;
 	char devtype;		/* nod: 'b' or anything else for char */

@@ -29,6 +29,7 @@ struct link_group {
 };
 
 struct list_source {
+	struct composer *c;
 	struct builder *b;
 	const char *path;
 	struct strset names;	/* name -> index in groups */
@@ -156,6 +157,13 @@ add_line(struct list_source *s, struct list_item *it)
 		return add_file(s, it);
 	case LK_HARDLINK:
 		return add_hardlink(s, it);
+	case LK_PROGRAM:
+		return composer_program(s->c, it->location,
+					it->nnames ? it->names[0] : NULL);
+	case LK_MODULE:
+		return composer_modules(s->c, it->names, it->nnames);
+	case LK_FIRMWARE:
+		return composer_firmware(s->c, it->names, it->nnames);
 	default:
 		return add_list_item(s->b, it, s->mtime);
 	}
@@ -215,9 +223,12 @@ slurp(FILE *f, char **text, size_t *len)
 }
 
 int
-list_source_add(struct builder *b, FILE *f, const char *path)
+list_source_add(struct composer *c, FILE *f, const char *path)
 {
-	struct list_source s = { .b = b, .path = path, .mtime = BUILD_NO_MTIME };
+	struct builder *b = c->b;
+	struct list_source s = {
+		.c = c, .b = b, .path = path, .mtime = BUILD_NO_MTIME,
+	};
 	char *text = NULL;
 	size_t len = 0;
 	int rc = slurp(f, &text, &len);

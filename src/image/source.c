@@ -147,8 +147,9 @@ detect(const char *path, int *err)
 }
 
 int
-source_add(struct builder *b, const char *path)
+source_add(struct composer *c, const char *path)
 {
+	struct builder *b = c->b;
 	int err, rc;
 	enum source_kind kind = detect(path, &err);
 	FILE *f;
@@ -166,7 +167,7 @@ source_add(struct builder *b, const char *path)
 	f = strcmp(path, "-") == 0 ? stdin : fopen(path, "re");
 	if (!f)
 		return es_fail(&b->err, errno, "%s: %s", path, strerror(errno));
-	rc = list_source_add(b, f, strcmp(path, "-") == 0 ? "(stdin)" : path);
+	rc = list_source_add(c, f, strcmp(path, "-") == 0 ? "(stdin)" : path);
 	if (f != stdin)
 		fclose(f);
 	return rc;

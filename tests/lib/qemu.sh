@@ -14,6 +14,8 @@
 #       Returns 0 when MARKER was seen, 1 when the guest
 #       stopped without it, 2 on timeout, 3 when QEMU or the kernel is
 #       missing. Sets QEMU_BOOT_SECS to the wall time of the boot.
+#       QEMU_ARGS, when set, is added to QEMU's arguments (split on
+#       white space), e.g. a disk: "-drive file=d.img,if=virtio,format=raw".
 #       QEMU never outlives the call: it is killed on every way out,
 #       including the test script itself dying.
 #   qemu_accel
@@ -54,6 +56,8 @@ _qemu_run() (
 		-monitor none -serial "file:$_qr_serial" -no-reboot -m 512 \
 		-kernel "$_qr_kernel" -append "console=ttyS0 panic=-1 $_qr_append"
 	[ -z "$_qr_image" ] || set -- "$@" -initrd "$_qr_image"
+	# shellcheck disable=SC2086
+	[ -z "${QEMU_ARGS:-}" ] || set -- "$@" $QEMU_ARGS
 	_qr_pid=
 	trap '[ -z "$_qr_pid" ] || { kill -KILL $_qr_pid; wait $_qr_pid; } 2>/dev/null' EXIT
 	trap 'exit 130' HUP INT TERM
