@@ -7,6 +7,7 @@
 # (tests/interop/modules-closure.t holds the resolution to kmod's
 # modprobe; tests/boot/composition.t boots the result.)
 . "$(dirname "$0")/../lib/tap.sh"
+. "$TOP/tests/lib/refused.sh"
 . "$TOP/tests/lib/kernel.sh"
 
 MODDIR=$(kernel_moddir 2>"$T/kernel.err") ||
@@ -71,27 +72,20 @@ is "$?:$(cat err)" "0:" "a firmware line"
 like "$($I list fwl.img)" "lib/firmware/e100/d101m_ucode.bin" "the firmware line adds the file"
 
 # What goes wrong.
-fails() { # CASE EXPECTED-REGEX BUILD-ARGS...
-	_c=$1 _e=$2; shift 2
-	$I build -o bad.img "$@" 2> err
-	is "$?" 1 "$_c: exit 1"
-	like "$(cat err)" "$_e" "$_c: the message"
-	ok "$_c: no output file" test ! -e bad.img
-}
-fails "unknown module" "^initramfs build: --modules virtio_blk,nosuch: nosuch: no module or alias" \
+build_refused "unknown module" "^initramfs build: --modules virtio_blk,nosuch: nosuch: no module or alias" \
 	--moddir "$MODDIR" --modules virtio_blk,nosuch
 printf 'dir /x 755 0 0\nmodule ext4 nosuch\n' > bad.list
-fails "unknown module in a list" "^initramfs build: bad.list:2: nosuch: no module or alias" \
+build_refused "unknown module in a list" "^initramfs build: bad.list:2: nosuch: no module or alias" \
 	--moddir "$MODDIR" bad.list
 mkdir empty
-fails "no modules.dep" "empty: no modules.dep \\(run depmod\\)" --moddir "$T/empty" --modules ext4
-fails "firmware nowhere" "firmware nothing.bin: not found under $T/fw" \
+build_refused "no modules.dep" "empty: no modules.dep \\(run depmod\\)" --moddir "$T/empty" --modules ext4
+build_refused "firmware nowhere" "firmware nothing.bin: not found under $T/fw" \
 	--firmware-dir "$T/fw" --firmware nothing.bin
 
 # A dependency whose file is gone: the index still names it.
 mkdir -p part && cp -a "$MODDIR"/modules.* part/ && mkdir -p part/kernel/fs/ext4 &&
 	cp "$MODDIR"/kernel/fs/ext4/ext4.ko part/kernel/fs/ext4/
-fails "a dependency's file missing" ": no file kernel/[^ ]*\\.ko in $T/part, .*dependency of ext4\$" \
+build_refused "a dependency's file missing" ": no file kernel/[^ ]*\\.ko in $T/part, .*dependency of ext4\$" \
 	--moddir "$T/part" --modules ext4
 
 # A corrupt module: named, not skipped.
@@ -99,7 +93,7 @@ mkdir -p broken && cp -a "$MODDIR"/modules.* broken/ &&
 	for _f in $(show_depends virtio_blk); do
 		mkdir -p "broken/$(dirname "$_f")" && cp "$MODDIR/$_f" "broken/$_f"
 	done && printf 'junk' > broken/kernel/drivers/block/virtio_blk.ko
-fails "a corrupt module" "module virtio_blk: .*virtio_blk.ko: not an ELF file" \
+build_refused "a corrupt module" "module virtio_blk: .*virtio_blk.ko: not an ELF file" \
 	--moddir "$T/broken" --modules virtio_blk
 
 done_testing

@@ -7,6 +7,7 @@
 # host's. Scripts bring their interpreter, static programs only
 # themselves, and what is missing is named with who needed it.
 . "$(dirname "$0")/../lib/tap.sh"
+. "$TOP/tests/lib/refused.sh"
 
 cd "$T" || exit 1
 I=initramfs
@@ -81,21 +82,14 @@ else
 fi
 
 # Bad input: a message naming what is missing and who needed it.
-fails() { # CASE EXPECTED-REGEX BUILD-ARGS...
-	_c=$1 _e=$2; shift 2
-	$I build -o bad.img "$@" 2> err
-	is "$?" 1 "$_c: exit 1"
-	like "$(cat err)" "$_e" "$_c: the message"
-	ok "$_c: no output file" test ! -e bad.img
-}
-fails "missing program" "^initramfs build: --program /no/such: /no/such: No such file or directory$" \
+build_refused "missing program" "^initramfs build: --program /no/such: /no/such: No such file or directory$" \
 	--program /no/such
 printf 'dir /x 755 0 0\nprogram /no/such\n' > missing.list
-fails "missing program in a list" "^initramfs build: missing.list:2: /no/such: No such file or directory$" \
+build_refused "missing program in a list" "^initramfs build: missing.list:2: /no/such: No such file or directory$" \
 	missing.list
 printf 'not an ELF\n' > text
 chmod 755 text
-fails "not ELF, not a script" "text: neither an ELF file nor a #! script" --program "$T/text"
+build_refused "not ELF, not a script" "text: neither an ELF file nor a #! script" --program "$T/text"
 if command -v gcc >/dev/null 2>&1; then
 	mkdir lib
 	printf 'int gone(void) { return 1; }\n' > gone.c
@@ -107,7 +101,7 @@ if command -v gcc >/dev/null 2>&1; then
 	is "$?:$(cat err)" "0:" "RPATH \$ORIGIN/lib: found"
 	like "$($I list ok.img)" "lib/libgone.so.1" "RPATH \$ORIGIN/lib: the library is in the image"
 	rm lib/libgone.so.1
-	fails "missing library" "libgone\.so\.1.*not found.*needed by $T/needs-gone.*$T/lib" \
+	build_refused "missing library" "libgone\.so\.1.*not found.*needed by $T/needs-gone.*$T/lib" \
 		--program "$T/needs-gone"
 else
 	skip "gcc is not installed"

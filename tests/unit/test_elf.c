@@ -11,10 +11,11 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include "rmtree.h"
+
 #include <elf.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <ftw.h>
 #include <limits.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -294,19 +295,10 @@ tdir_init(struct tdir *t)
 	assert_non_null(t->path);
 }
 
-static int
-rm_one(const char *path, const struct stat *st, int flag, struct FTW *ftw)
-{
-	(void)st;
-	(void)flag;
-	(void)ftw;
-	return remove(path);
-}
-
 static void
 tdir_free(struct tdir *t)
 {
-	assert_int_equal(nftw(t->root, rm_one, 16, FTW_DEPTH | FTW_PHYS), 0);
+	assert_int_equal(rmtree(t->root), 0);
 	free(t->path);
 }
 

@@ -11,9 +11,10 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include "rmtree.h"
+
 #include <errno.h>
 #include <fcntl.h>
-#include <ftw.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -70,15 +71,6 @@ fix_open(struct fix *f)
 	assert_non_null(mkdtemp(f->dir));
 }
 
-static int
-rm_one(const char *path, const struct stat *st, int flag, struct FTW *ftw)
-{
-	(void)st;
-	(void)flag;
-	(void)ftw;
-	return remove(path);
-}
-
 static void
 fix_close(struct fix *f)
 {
@@ -86,7 +78,7 @@ fix_close(struct fix *f)
 		kmod_resolver_free(&f->r);
 	if (f->loaded)
 		kmod_index_free(&f->ix);
-	nftw(f->dir, rm_one, 16, FTW_DEPTH | FTW_PHYS);
+	rmtree(f->dir);
 }
 
 /* Loads the fixture; the index must load. */

@@ -477,6 +477,39 @@ hardlink_and_mtime_fields_checked(void **state)
 	}
 }
 
+/* program, module and firmware: ours; the program path expands. */
+static void
+composing_directives(void **state)
+{
+	struct lp t;
+
+	(void)state;
+	setenv("ES_TEST_BIN", "/usr/bin", 1);
+	lp_open(&t, "program ${ES_TEST_BIN}/dash /bin/sh\nprogram /bin/x\n"
+		"module virtio_blk fs-ext4 kernel/drivers/virtio/*\n"
+		"firmware e100/d101m_ucode.bin\nprogram /a /b /c\n", false);
+	assert_int_equal(lp_next(&t), LIST_ITEM);
+	assert_int_equal(t.it.kind, LK_PROGRAM);
+	assert_string_equal(t.it.location, "/usr/bin/dash");
+	assert_int_equal(t.it.nnames, 1);
+	assert_string_equal(t.it.names[0], "/bin/sh");
+	assert_int_equal(lp_next(&t), LIST_ITEM);
+	assert_int_equal(t.it.nnames, 0);
+	assert_int_equal(lp_next(&t), LIST_ITEM);
+	assert_int_equal(t.it.kind, LK_MODULE);
+	assert_int_equal(t.it.nnames, 3);
+	assert_string_equal(t.it.names[2], "kernel/drivers/virtio/*");
+	assert_int_equal(lp_next(&t), LIST_ITEM);
+	assert_int_equal(t.it.kind, LK_FIRMWARE);
+	assert_string_equal(t.it.names[0], "e100/d101m_ucode.bin");
+	assert_int_equal(lp_next(&t), LIST_BAD_FIELDS);
+	lp_close(&t);
+	lp_open(&t, "program /bin/dash\nmodule ext4\nfirmware x\n", true);
+	for (int i = 0; i < 3; i++)
+		assert_int_equal(lp_next(&t), LIST_UNKNOWN_TYPE);
+	lp_close(&t);
+}
+
 int
 main(void)
 {
@@ -506,6 +539,7 @@ main(void)
 		cmocka_unit_test(line_numbers_count_every_line),
 		cmocka_unit_test(hardlink_and_mtime_directives),
 		cmocka_unit_test(hardlink_and_mtime_fields_checked),
+		cmocka_unit_test(composing_directives),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
