@@ -46,7 +46,9 @@ void composer_init(struct composer *c, struct builder *b,
 void composer_free(struct composer *c);
 
 /* Adds the program at host path (a script: its interpreter too) and
- * everything it loads. name: its name in the image; NULL: path's. */
+ * everything it loads. name: its name in the image; NULL: path's. A
+ * path without a '/' is looked up in PATH, a relative one taken from
+ * the current directory. */
 int composer_program(struct composer *c, const char *path, const char *name);
 /* Adds modules by name, alias or path pattern (kmod/), with their
  * dependencies and softdeps, and the firmware they name. */

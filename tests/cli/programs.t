@@ -55,6 +55,19 @@ printf 'program /bin/dash\n' > dash.list
 $I build -o list.img --mtime $M dash.list && $I build -o opt.img --mtime $M --program /bin/dash
 same_file list.img opt.img "the program line and --program give the same bytes"
 
+# A bare name is looked up in PATH, a relative path in the current
+# directory.
+$I build -o bare.img --mtime $M --program dash 2> err
+is "$?:$(cat err)" "0:" "--program with a bare name"
+$I build -o full.img --mtime $M --program "$(command -v dash)"
+same_file bare.img full.img "a bare name is the program PATH finds"
+cp /bin/dash ./mydash
+$I build -o rel.img --program ./mydash 2> err
+is "$?:$(cat err)" "0:" "--program with a relative path"
+like "$($I list rel.img)" "${T#/}/mydash" "a relative path is taken from the current directory"
+PATH=/nowhere "$(command -v $I)" build -o bad.img --program dash 2> err
+like "$(cat err)" "dash: not found in PATH \(/nowhere\)" "a bare name PATH does not have is named with PATH"
+
 # A name in the image: the program goes there, its libraries stay put.
 $I build -o sh.img --program /bin/dash=/bin/sh 2> err
 is "$?:$(cat err)" "0:" "--program PATH=NAME"
