@@ -98,6 +98,11 @@ extern const struct codec *const codec_all[];
  * or NULL. 1f 9e is gzip too, as in the kernel's table. */
 const struct codec *codec_by_magic(const uint8_t *p, size_t n);
 const struct codec *codec_by_name(const char *name);
+/* Decodes one whole stream held in memory (a compressed kernel module,
+ * say) into a buffer the caller frees; at most max bytes. Returns 0, or
+ * -errno with msg (CODEC_MSG_SIZE bytes) saying why. */
+int codec_decode_buffer(const struct codec *c, const void *src, size_t n,
+			size_t max, uint8_t **out, size_t *out_len, char *msg);
 
 static inline int
 decoder_run(struct decoder *d, struct codec_io *io)

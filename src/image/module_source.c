@@ -5,20 +5,29 @@
  * names it, with the firmware each names in its .modinfo; at the end an
  * index for exactly those modules (kmod/write.h).
  *
- * Limits: the firmware of a compressed module (.ko.xz, .ko.zst, .ko.gz)
- * is not read; a warning says so.
+ * A compressed module (.ko.xz, .ko.zst, .ko.gz) is decoded in memory
+ * to read its .modinfo; it goes into the image as it is.
  */
 #include "image/compose.h"
 #include "base/xalloc.h"
+#include "codec/codec.h"
 #include "elf/elf_file.h"
 #include "kmod/index.h"
 #include "kmod/resolve.h"
 #include "kmod/write.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+/* A decoded module larger than this is taken for a broken file (the
+ * largest of Debian's, amdgpu, is about 20 MiB). */
+#define MODULE_MAX_BYTES (256u << 20)
 
 struct module_set {
 	struct kmod_index ix;
@@ -59,36 +68,91 @@ open_modules(struct composer *c)
 	return rc;
 }
 
-/* The firmware= values of the module's .modinfo ("key=value\0"...). */
-static int
-add_module_firmware(struct composer *c, const char *path, const char *module)
-{
-	struct elf_file ef;
-	struct es_error e = { 0 };
-	const char *p, *end;
-	size_t len;
-	int rc = elf_open(&ef, path, &e);
-
-	if (rc < 0) {
-		elf_close(&ef);
-		return es_fail(&c->b->err, -rc, "module %s: %s", module, e.msg);
-	}
-	if (elf_section(&ef, ".modinfo", (const void **)&p, &len) == 0 && p) {
-		for (end = p + len; p < end && rc == 0; p += strnlen(p, (size_t)(end - p)) + 1)
-			if ((size_t)(end - p) > 9 && strncmp(p, "firmware=", 9) == 0 &&
-			    memchr(p, '\0', (size_t)(end - p)))
-				rc = compose_module_firmware(c, p + 9, module);
-	}
-	elf_close(&ef);
-	return rc;
-}
-
 static bool
 compressed(const char *path)
 {
 	const char *ko = strstr(path, ".ko");
 
 	return ko && ko[3] == '.';
+}
+
+/* The firmware= values of a module's .modinfo ("key=value\0"...). */
+static int
+add_firmware_of(struct composer *c, const struct elf_file *ef,
+		const char *module)
+{
+	const char *p, *end;
+	size_t len;
+	int rc = 0;
+
+	if (elf_section(ef, ".modinfo", (const void **)&p, &len) < 0 || !p)
+		return 0;
+	for (end = p + len; p < end && rc == 0; p += strnlen(p, (size_t)(end - p)) + 1)
+		if ((size_t)(end - p) > 9 && strncmp(p, "firmware=", 9) == 0 &&
+		    memchr(p, '\0', (size_t)(end - p)))
+			rc = compose_module_firmware(c, p + 9, module);
+	return rc;
+}
+
+/* A .ko.xz, .ko.zst or .ko.gz, decoded in memory as the kernel would
+ * (MODULE_INIT_COMPRESSED_FILE) or modprobe does before it. */
+static int
+decode_module(struct composer *c, const char *path, const char *module,
+	      uint8_t **img, size_t *len)
+{
+	char msg[CODEC_MSG_SIZE];
+	const struct codec *codec;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	struct stat st;
+	void *map = MAP_FAILED;
+	int rc;
+
+	if (fd < 0 || fstat(fd, &st) < 0) {
+		rc = errno;
+		if (fd >= 0)
+			close(fd);
+		return es_fail(&c->b->err, rc, "module %s: %s: %s", module, path,
+			       strerror(rc));
+	}
+	if (st.st_size > 0)
+		map = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
+	close(fd);
+	if (map == MAP_FAILED)
+		return es_fail(&c->b->err, EINVAL, "module %s: %s: empty or unreadable",
+			       module, path);
+	codec = codec_by_magic(map, (size_t)st.st_size);
+	rc = codec ? codec_decode_buffer(codec, map, (size_t)st.st_size,
+					 MODULE_MAX_BYTES, img, len, msg) : -EINVAL;
+	munmap(map, (size_t)st.st_size);
+	if (rc < 0)
+		return es_fail(&c->b->err, -rc, "module %s: %s: %s", module, path,
+			       codec ? msg : "compressed in no format the kernel reads");
+	return 0;
+}
+
+static int
+add_module_firmware(struct composer *c, const char *path, const char *module)
+{
+	struct elf_file ef;
+	struct es_error e = { 0 };
+	uint8_t *img = NULL;
+	size_t len = 0;
+	int rc;
+
+	if (compressed(path)) {
+		if ((rc = decode_module(c, path, module, &img, &len)) < 0)
+			return rc;
+		rc = elf_parse(&ef, img, len, path, &e);
+	} else {
+		rc = elf_open(&ef, path, &e);
+	}
+	if (rc < 0)
+		es_fail(&c->b->err, -rc, "module %s: %s", module, e.msg);
+	else
+		rc = add_firmware_of(c, &ef, module);
+	elf_close(&ef);
+	free(img);
+	return rc;
 }
 
 static int
@@ -105,10 +169,7 @@ add_module(struct composer *c, uint32_t id)
 		xasprintf("/lib/modules/%s/%s", composer_kver(c), m->path);
 	rc = compose_file_as(c, location, name, 0644);
 	free(name);
-	if (rc == 0 && compressed(m->path))
-		builder_warn(c->b, "module %s: compressed, so the firmware it may need is not looked for",
-			     m->name);
-	else if (rc == 0)
+	if (rc == 0)
 		rc = add_module_firmware(c, location, m->name);
 	return rc;
 }

@@ -71,6 +71,25 @@ $I build -o fwl.img --firmware-dir "$T/fw" fw.list 2> err
 is "$?:$(cat err)" "0:" "a firmware line"
 like "$($I list fwl.img)" "lib/firmware/e100/d101m_ucode.bin" "the firmware line adds the file"
 
+# Compressed modules (.ko.xz, .ko.zst) go in as they are; their
+# .modinfo is read through the decoder for the firmware they name.
+mkdir -p zmod
+for _f in $(show_depends e100); do
+	mkdir -p "zmod/$(dirname "$_f")"
+	case $_f in
+	*e100.ko) xz --check=crc32 -c "$MODDIR/$_f" > "zmod/$_f.xz" ;;	# as the kernel compresses them
+	*) zstd -q -c "$MODDIR/$_f" > "zmod/$_f.zst" ;;
+	esac
+done
+grep -E "^($(show_depends e100 | tr '\n' '|' | sed 's/|$//')):" "$MODDIR/modules.dep" |
+	sed 's|e100\.ko|e100.ko.xz|g; s|\(kernel/[^ :]*\.ko\)\([ :]\)|\1.zst\2|g; s|\(kernel/[^ :]*\.ko\)$|\1.zst|' > zmod/modules.dep
+$I build -o z.img --moddir "$T/zmod" --firmware-dir "$T/fw" --modules e100 2> err
+is "$?" 0 "compressed modules"
+like "$($I list z.img)" "kernel/drivers/net/ethernet/intel/e100.ko.xz" "a .ko.xz goes in as it is"
+like "$($I list z.img)" "lib/firmware/e100/d101m_ucode.bin" "the firmware a .ko.xz names is found"
+like "$(cat err)" "module e100: firmware e100/d102e_ucode.bin not found" \
+	"and the firmware not found is named, as for a plain module"
+
 # What goes wrong.
 build_refused "unknown module" "^initramfs build: --modules virtio_blk,nosuch: nosuch: no module or alias" \
 	--moddir "$MODDIR" --modules virtio_blk,nosuch
