@@ -21,6 +21,11 @@ struct es_error {
 int es_fail(struct es_error *e, int code, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
+/* Puts "PREFIX: " before the recorded message, so an outer layer can
+ * say where (a list file's line, an option) without a second buffer. */
+void es_prefix(struct es_error *e, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
 static inline bool
 es_failed(const struct es_error *e)
 {

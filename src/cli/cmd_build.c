@@ -271,6 +271,16 @@ add_named(struct composer *cp, const struct plan_source *src)
 	return rc;
 }
 
+/* The long name of option key, from the table --help prints. */
+static const char *
+opt_name(int key)
+{
+	for (const struct opt_def *o = build_opts; o->name; o++)
+		if (o->key == key)
+			return o->name;
+	return "?";
+}
+
 static int
 add_plan_source(struct composer *cp, const struct plan_source *src)
 {
@@ -293,14 +303,8 @@ add_plan_source(struct composer *cp, const struct plan_source *src)
 	default:
 		return source_add(cp, src->arg);
 	}
-	if (rc < 0) {	/* name the option, as list files name the line */
-		char *msg = xasprintf("--%s %s: %s", src->kind == OPT_PROGRAM ?
-				      "program" : src->kind == OPT_MODULES ?
-				      "modules" : "firmware", src->arg, cp->b->err.msg);
-
-		snprintf(cp->b->err.msg, sizeof(cp->b->err.msg), "%s", msg);
-		free(msg);
-	}
+	if (rc < 0)	/* name the option, as list files name the line */
+		es_prefix(&cp->b->err, "--%s %s", opt_name(src->kind), src->arg);
 	return rc;
 }
 

@@ -92,6 +92,25 @@ lzd_fail(struct lz_decoder *d, lzma_ret ret)
 	return CODEC_ERROR;
 }
 
+lzma_ret
+lz_code_io(lzma_stream *s, struct codec_io *io, bool *wait)
+{
+	size_t in = io->src_len - io->src_pos;
+	size_t out = io->dst_len - io->dst_pos;
+	lzma_ret ret;
+
+	s->next_in = io->src + io->src_pos;
+	s->avail_in = in;
+	s->next_out = io->dst + io->dst_pos;
+	s->avail_out = out;
+	ret = lzma_code(s, LZMA_RUN);
+	io->src_pos += in - s->avail_in;
+	io->dst_pos += out - s->avail_out;
+	*wait = !s->avail_in || !s->avail_out ||
+		(s->avail_in == in && s->avail_out == out);
+	return ret;
+}
+
 static int
 lzd_run(struct decoder *base, struct codec_io *io)
 {
@@ -101,27 +120,16 @@ lzd_run(struct decoder *base, struct codec_io *io)
 	if (d->ended)
 		return CODEC_END;
 	for (;;) {
-		size_t in = io->src_len - io->src_pos;
-		size_t out = io->dst_len - io->dst_pos;
-		lzma_ret ret;
+		bool wait;
+		lzma_ret ret = lz_code_io(s, io, &wait);
 
-		s->next_in = io->src + io->src_pos;
-		s->avail_in = in;
-		s->next_out = io->dst + io->dst_pos;
-		s->avail_out = out;
-		ret = lzma_code(s, LZMA_RUN);
-		io->src_pos += in - s->avail_in;
-		io->dst_pos += out - s->avail_out;
 		switch (ret) {
 		case LZMA_STREAM_END:
 			d->ended = true;
 			return CODEC_END;
 		case LZMA_OK:
 		case LZMA_BUF_ERROR:
-			/* BUF_ERROR only means "no progress this time": the
-			 * caller tells truncation from a pause. */
-			if (!s->avail_in || !s->avail_out ||
-			    (s->avail_in == in && s->avail_out == out))
+			if (wait)
 				return CODEC_OK;
 			break;
 		default:

@@ -49,6 +49,12 @@ void lz_decoder_msg(const struct lz_format *f, lzma_ret ret,
 /* A decoder for format f (f->decoder_init set); NULL when out of
  * memory. */
 struct decoder *lz_decoder_new(const struct lz_format *f);
+/* One lzma_code(LZMA_RUN) call from io's source into its destination,
+ * the positions moved by what it used and made. *wait: the source is
+ * used up, the destination full, or nothing moved, so the caller must
+ * return for more (LZMA_BUF_ERROR only means "no progress this time":
+ * the caller's caller tells truncation from a pause). */
+lzma_ret lz_code_io(lzma_stream *s, struct codec_io *io, bool *wait);
 
 /* An encoder for format f writing to out; NULL with msg set on failure
  * (a level outside 0-9, or liblzma refused the options). */

@@ -359,25 +359,14 @@ step_block_data(struct xz_decoder *d, struct codec_io *io)
 	lzma_stream *s = &d->strm;
 
 	for (;;) {
-		size_t in = io->src_len - io->src_pos;
-		size_t out = io->dst_len - io->dst_pos;
-		lzma_ret ret;
+		bool wait;
+		lzma_ret ret = lz_code_io(s, io, &wait);
 
-		s->next_in = io->src + io->src_pos;
-		s->avail_in = in;
-		s->next_out = io->dst + io->dst_pos;
-		s->avail_out = out;
-		ret = lzma_code(s, LZMA_RUN);
-		io->src_pos += in - s->avail_in;
-		io->dst_pos += out - s->avail_out;
 		if (ret == LZMA_STREAM_END)
 			return block_end(d);
-		/* BUF_ERROR only means "no progress this time": the caller
-		 * tells truncation from a pause. */
 		if (ret != LZMA_OK && ret != LZMA_BUF_ERROR)
 			return xz_fail(d, ret, 0);
-		if (!s->avail_in || !s->avail_out ||
-		    (s->avail_in == in && s->avail_out == out))
+		if (wait)
 			return STEP_WAIT;
 	}
 }

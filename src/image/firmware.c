@@ -17,6 +17,13 @@
 
 #define FIRMWARE_DIR "/lib/firmware"
 
+/* Where firmware is looked up on the host. */
+static const char *
+firmware_root(const struct composer *c)
+{
+	return c->opt.firmware_dir ? c->opt.firmware_dir : FIRMWARE_DIR;
+}
+
 /* Where under the firmware directory name is, relative ("updates/x");
  * NULL when it is nowhere. */
 static char *
@@ -24,7 +31,7 @@ find_firmware(struct composer *c, const char *name)
 {
 	static const char *const suffixes[] = { "", ".xz", ".zst" };
 	const char *kver = composer_kver(c);
-	const char *root = c->opt.firmware_dir ? c->opt.firmware_dir : FIRMWARE_DIR;
+	const char *root = firmware_root(c);
 	char *dirs[] = {
 		xasprintf("updates/%s/", kver), xstrdup("updates/"),
 		xasprintf("%s/", kver), xstrdup(""),
@@ -52,7 +59,7 @@ find_firmware(struct composer *c, const char *name)
 static int
 add_found(struct composer *c, const char *rel)
 {
-	const char *root = c->opt.firmware_dir ? c->opt.firmware_dir : FIRMWARE_DIR;
+	const char *root = firmware_root(c);
 	char *path = xasprintf("%s/%s", root, rel);
 	char *name = xasprintf(FIRMWARE_DIR "/%s", rel);
 	int rc = compose_file_as(c, path, name, 0644);
@@ -73,8 +80,7 @@ composer_firmware(struct composer *c, char *const *names, int n)
 		if (!rel)
 			return es_fail(&c->b->err, ENOENT,
 				       "firmware %s: not found under %s (nor updates/, nor %s/, nor as .xz or .zst)",
-				       names[i], c->opt.firmware_dir ? c->opt.firmware_dir :
-				       FIRMWARE_DIR, composer_kver(c));
+				       names[i], firmware_root(c), composer_kver(c));
 		rc = add_found(c, rel);
 		free(rel);
 	}
@@ -90,8 +96,7 @@ compose_module_firmware(struct composer *c, const char *name,
 
 	if (!rel) {
 		builder_warn(c->b, "module %s: firmware %s not found under %s; the driver may fail without it",
-			     module, name, c->opt.firmware_dir ? c->opt.firmware_dir :
-			     FIRMWARE_DIR);
+			     module, name, firmware_root(c));
 		return 0;
 	}
 	rc = add_found(c, rel);

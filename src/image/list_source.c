@@ -186,14 +186,9 @@ pass(struct list_source *s, FILE *f, bool second)
 			rc = line_error(s, &p, st, &it);
 		else if (!second)
 			rc = gather(s, &p, &it);
-		else if ((rc = add_line(s, &it)) < 0 && !s->b->w.out->err) {
+		else if ((rc = add_line(s, &it)) < 0 && !s->b->w.out->err)
 			/* name the line: the builder's message names the file */
-			char *msg = xasprintf("%s:%d: %s", s->path, p.lineno,
-					      s->b->err.msg);
-
-			snprintf(s->b->err.msg, sizeof(s->b->err.msg), "%s", msg);
-			free(msg);
-		}
+			es_prefix(&s->b->err, "%s:%d", s->path, p.lineno);
 	}
 	list_parser_free(&p);
 	return rc;
