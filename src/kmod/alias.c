@@ -16,11 +16,11 @@
  * the only keys a matching pattern can have, and fnmatches those
  * buckets' patterns alone.
  */
+#include "kmod/glob.h"
 #include "kmod/internal.h"
 #include "base/xalloc.h"
 
 #include <errno.h>
-#include <fnmatch.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -176,12 +176,17 @@ kmod_alias_table_index(struct kmod_alias_table *t)
 	free(bucket);
 }
 
-static int
-cmp_u32(const void *a, const void *b)
+/* Adds a to the sorted list out[0..n). Matches come bucket by bucket,
+ * each in file order, and a query matches few patterns: insertion
+ * keeps the list in file order without a sort. */
+static void
+insert_sorted(uint32_t *out, size_t n, uint32_t a)
 {
-	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
-
-	return x < y ? -1 : x > y;
+	while (n > 0 && out[n - 1] > a) {
+		out[n] = out[n - 1];
+		n--;
+	}
+	out[n] = a;
 }
 
 size_t
@@ -202,14 +207,12 @@ kmod_alias_match(const struct kmod_alias_table *t, const char *q,
 		for (uint32_t i = t->start[b]; i < t->start[b + 1]; i++) {
 			uint32_t a = t->members[i];
 
-			if (fnmatch(t->v[a].pattern, q, 0) != 0)
+			if (!kmod_glob(t->v[a].pattern, q))
 				continue;
 			xgrow((void **)out, &cap, n + 1, sizeof(uint32_t));
-			(*out)[n++] = a;
+			insert_sorted(*out, n++, a);
 		}
 	}
-	if (n > 1)
-		qsort(*out, n, sizeof(uint32_t), cmp_u32);
 	return n;
 }
 

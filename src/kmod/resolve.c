@@ -15,7 +15,6 @@
 #include "base/xalloc.h"
 
 #include <errno.h>
-#include <fnmatch.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -103,45 +102,20 @@ missing_softdep(struct kmod_resolver *r, const char *name, const char *problem)
 	return 0;
 }
 
-/* The refs of alias matches m[0..n) (freed here). A line given twice
- * counts twice, as in depmod's index. */
-static size_t
-alias_refs(const struct kmod_alias_table *t, uint32_t *m, size_t n,
-	   bool builtin, const char *q, struct ref **out)
-{
-	*out = xmalloc((n + 1) * sizeof(**out));
-	for (size_t i = 0; i < n; i++)
-		(*out)[i] = (struct ref){ t->v[m[i]].target, builtin, q };
-	free(m);
-	return n;
-}
-
-static size_t
-one_ref(size_t id, bool builtin, struct ref **out)
-{
-	*out = xmalloc(sizeof(**out));
-	**out = (struct ref){ (uint32_t)id, builtin, NULL };
-	return 1;
-}
-
-/* kmod_module_new_from_lookup's chain, without modprobe.d. */
+/* The refs of q's look-up (see lookup.c), into *out (caller frees). */
 static size_t
 lookup(const struct kmod_index *ix, const char *q, struct ref **out)
 {
-	uint32_t *m;
-	size_t id, n;
+	struct kmod_step *found;
+	bool by_alias;
+	size_t n = kmod_lookup(ix, q, &found, &by_alias);
 
-	if (!strchr(q, ':') && strset_get(&ix->by_name, q, &id))
-		return one_ref(id, false, out);
-	if (strncmp(q, "symbol:", 7) == 0 &&
-	    (n = kmod_alias_match(&ix->symbols, q, &m)))
-		return alias_refs(&ix->symbols, m, n, false, q, out);
-	if ((n = kmod_alias_match(&ix->aliases, q, &m)))
-		return alias_refs(&ix->aliases, m, n, false, q, out);
-	if (strset_get(&ix->builtin_by_name, q, &id) && ix->builtins[id].listed)
-		return one_ref(id, true, out);
-	n = kmod_alias_match(&ix->builtin_aliases, q, &m);
-	return alias_refs(&ix->builtin_aliases, m, n, true, q, out);
+	*out = xmalloc((n + 1) * sizeof(**out));
+	for (size_t i = 0; i < n; i++)
+		(*out)[i] = (struct ref){ found[i].id,
+			found[i].kind == KMOD_STEP_BUILTIN, by_alias ? q : NULL };
+	free(found);
+	return n;
 }
 
 /* With KMOD_INDEX_CHECK_FILES: the module's file is there. */
@@ -299,39 +273,21 @@ resolve_name(struct kmod_resolver *r, const char *request)
 	return rc;
 }
 
-/* pattern matches path with its .ko* suffix, or without it. */
-static bool
-path_matches(const char *pattern, const char *path)
-{
-	const char *base = strrchr(path, '/'), *dot;
-	char stem[KMOD_PATH_MAX];
-
-	if (fnmatch(pattern, path, 0) == 0)
-		return true;
-	dot = strchr(base ? base : path, '.');
-	if (!dot || (size_t)(dot - path) >= sizeof(stem))
-		return false;
-	memcpy(stem, path, (size_t)(dot - path));
-	stem[dot - path] = '\0';
-	return fnmatch(pattern, stem, 0) == 0;
-}
-
 static int
 resolve_paths(struct kmod_resolver *r, const char *pattern)
 {
-	size_t matched = 0;
+	struct kmod_step *found;
+	size_t n = kmod_lookup_paths(r->ix, pattern, &found);
 	int rc = 0;
 
-	for (uint32_t i = 0; i < r->ix->nmods && rc == 0; i++) {
-		struct ref m = { i, false, NULL };
+	if (!n)
+		rc = es_fail(&r->err, ENOENT, "%s: no module path matches", pattern);
+	for (size_t i = 0; i < n && rc == 0; i++) {
+		struct ref m = { found[i].id, false, NULL };
 
-		if (!path_matches(pattern, r->ix->mods[i].path))
-			continue;
-		matched++;
 		rc = probe_root(r, &m);
 	}
-	if (rc == 0 && !matched)
-		rc = es_fail(&r->err, ENOENT, "%s: no module path matches", pattern);
+	free(found);
 	return rc;
 }
 
@@ -354,7 +310,7 @@ kmod_resolve(struct kmod_resolver *r, const char *request)
 	int rc;
 
 	r->request = request;
-	rc = strchr(request, '/') && !strchr(request, ':') ?
+	rc = kmod_is_path_pattern(request) ?
 		resolve_paths(r, request) : resolve_name(r, request);
 	strset_free(&r->visited);
 	r->depth = 0;

@@ -60,6 +60,7 @@
 #include "base/strset.h"
 #include "kmod/index.h"
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -114,6 +115,20 @@ void kmod_resolver_init(struct kmod_resolver *r, const struct kmod_index *ix,
  * es_clear(&r->err) before the next request to report its error too. */
 int kmod_resolve(struct kmod_resolver *r, const char *request);
 void kmod_resolver_free(struct kmod_resolver *r);
+
+/* Whether request is a path pattern (above) rather than a name. */
+bool kmod_is_path_pattern(const char *request);
+/* The look-up of a normalised name or alias q (kmod_alias_normalize):
+ * the modules it names, in kmod's order, into *found (caller frees;
+ * NULL or empty when none). Returns how many. *by_alias is true when
+ * they were found through an alias table (modules.symbols,
+ * modules.alias, modules.builtin.modinfo), false for a name. */
+size_t kmod_lookup(const struct kmod_index *ix, const char *q,
+		   struct kmod_step **found, bool *by_alias);
+/* The modules a path pattern matches, in modules.dep's order, into
+ * *found (caller frees). Returns how many. */
+size_t kmod_lookup_paths(const struct kmod_index *ix, const char *pattern,
+			 struct kmod_step **found);
 
 /* The module name of a step. */
 const char *kmod_step_name(const struct kmod_index *ix,

@@ -10,11 +10,11 @@
  * Known limit: only softdep lines; modprobe.d's other commands (alias,
  * options, install, blacklist) are refused here.
  */
+#include "kmod/glob.h"
 #include "kmod/internal.h"
 #include "base/xalloc.h"
 
 #include <errno.h>
-#include <fnmatch.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -101,7 +101,7 @@ const struct kmod_softdep *
 kmod_softdep_find(const struct kmod_index *ix, const char *name)
 {
 	for (size_t i = 0; i < ix->nsoftdeps; i++)
-		if (fnmatch(ix->softdeps[i].pattern, name, 0) == 0)
+		if (kmod_glob(ix->softdeps[i].pattern, name))
 			return &ix->softdeps[i];
 	return NULL;
 }

@@ -6,11 +6,11 @@
  * normalised, as depmod writes it.
  */
 #include "kmod/write.h"
+#include "kmod/glob.h"
 #include "kmod/internal.h"
 #include "base/xalloc.h"
 
 #include <errno.h>
-#include <fnmatch.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -120,7 +120,7 @@ write_softdep(const struct kmod_set *s, struct text *t)
 	for (size_t i = 0; i < ix->nsoftdeps; i++) {
 		for (uint32_t m = 0; m < ix->nmods; m++) {
 			if (s->held[m] &&
-			    fnmatch(ix->softdeps[i].pattern, ix->mods[m].name, 0) == 0) {
+			    kmod_glob(ix->softdeps[i].pattern, ix->mods[m].name)) {
 				puts3(t, ix->softdeps[i].text, "\n", "");
 				break;
 			}

@@ -14,10 +14,12 @@
 #include "rmtree.h"
 
 #include <errno.h>
+#include <fnmatch.h>
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "kmod/glob.h"
 #include "kmod/index.h"
 #include "kmod/resolve.h"
 #include "kmod/write.h"
@@ -859,6 +861,37 @@ names_normalised_as_kmod(void **state)
 	assert_false(kmod_alias_normalize("0123456789abcdef", buf, sizeof(buf)));
 }
 
+/* kmod_glob is fnmatch(3) with no flags, byte-wise: every pair of a
+ * pattern and a string here gets glibc's answer. */
+static void
+glob_matches_as_fnmatch(void **state)
+{
+	static const char *const patterns[] = {
+		"*", "a*", "*b", "a?c", "[abc]x", "[!a]x", "[^a]x", "[a-c]*",
+		"*[]]*", "[]a]", "\\*a", "pci:v00001AF4d*sv*sd*bc*sc*i*",
+		"virtio:d00000002v*", "a*b*c", "*a*a*a", "[", "[a", "a[", "x\\",
+		"*.ko", "kernel/drivers/virtio/virtio_*", "[z-a]", "[a-]", "[-a]",
+		"a\\[b]", "**", "?*?",
+	};
+	static const char *const strings[] = {
+		"", "a", "b", "abc", "ax", "bx", "cx", "]", "aaa", "*a",
+		"pci:v00001AF4d00001001sv00001AF4sd00000002bc01sc00i00",
+		"virtio:d00000002v00001AF4", "aXbYc", "aaab", "[", "[a", "a[",
+		"x\\", "x", "foo.ko", "kernel/drivers/virtio/virtio_ring.ko",
+		"-", "a[b]", "ab", "acbc", ".hidden",
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(patterns) / sizeof(*patterns); i++)
+		for (size_t j = 0; j < sizeof(strings) / sizeof(*strings); j++) {
+			bool want = fnmatch(patterns[i], strings[j], 0) == 0;
+
+			if (kmod_glob(patterns[i], strings[j]) != want)
+				fail_msg("pattern '%s' string '%s': fnmatch says %d",
+					 patterns[i], strings[j], want);
+		}
+}
+
 int
 main(void)
 {
@@ -885,6 +918,7 @@ main(void)
 		cmocka_unit_test(writer_refuses_missing_dependency),
 		cmocka_unit_test(only_modules_dep),
 		cmocka_unit_test(names_normalised_as_kmod),
+		cmocka_unit_test(glob_matches_as_fnmatch),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
