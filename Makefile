@@ -18,7 +18,8 @@ WARN := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes 
 ES_CFLAGS := -std=gnu11 $(WARN) -Isrc -D_GNU_SOURCE -DES_VERSION='"$(VERSION)"' -MMD -MP
 
 # Layers, lowest first; the host tool links all of them.
-LIB_SRC := $(wildcard src/base/*.c src/cpio/*.c src/codec/*.c src/elf/*.c src/kmod/*.c src/image/*.c)
+LIB_SRC := $(wildcard src/base/*.c src/cpio/*.c src/codec/*.c src/elf/*.c src/kmod/*.c \
+	src/probe/*.c src/image/*.c)
 # The compression libraries Debian ships; src/codec is their only user.
 LIB_LIBS := -lz -lbz2 -llzma -llzo2 -llz4 -lzstd -lpthread
 CLI_SRC := $(wildcard src/cli/*.c)
