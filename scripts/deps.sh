@@ -3,7 +3,7 @@
 # and benchmarking earlyspace needs. Idempotent: packages already present
 # are not touched, so a warm machine pays only for one dpkg-query.
 #
-#   scripts/deps.sh [build|check|bench]   (default: check)
+#   scripts/deps.sh [build|demo|check|bench]   (default: check)
 set -eu
 
 build_pkgs="gcc make pkg-config libc6-dev musl-tools linux-libc-dev
@@ -13,14 +13,20 @@ build_pkgs="gcc make pkg-config libc6-dev musl-tools linux-libc-dev
 check_pkgs="$build_pkgs libcmocka-dev perl cpio libarchive-tools busybox
 	gzip bzip2 zstd lz4 lzop initramfs-tools dracut-core
 	qemu-system-x86 xz-utils binutils dpkg-dev procps util-linux
-	e2fsprogs iproute2 kmod mount dash"
+	e2fsprogs iproute2 kmod mount dash
+	xfsprogs btrfs-progs squashfs-tools dosfstools mtools f2fs-tools
+	erofs-utils genisoimage fdisk klibc-utils libcap2-bin"
+# make demo: the build, the kernel's unpacking, QEMU and mke2fs.
+demo_pkgs="$build_pkgs qemu-system-x86 xz-utils binutils dpkg-dev util-linux
+	e2fsprogs kmod"
 bench_pkgs="$check_pkgs"
 
 case "${1:-check}" in
 build) want=$build_pkgs ;;
+demo) want=$demo_pkgs ;;
 check) want=$check_pkgs ;;
 bench) want=$bench_pkgs ;;
-*) echo "usage: $0 [build|check|bench]" >&2; exit 2 ;;
+*) echo "usage: $0 [build|demo|check|bench]" >&2; exit 2 ;;
 esac
 
 missing=

@@ -13,6 +13,7 @@
 #include "image/source.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,6 +23,7 @@ enum {
 	OPT_ROOT_UID = 256, OPT_ROOT_GID, OPT_SQUASH, OPT_MTIME, OPT_CRC,
 	OPT_ALIGN, OPT_COMPRESS, OPT_THREADS, OPT_MICROCODE, OPT_PROGRAM,
 	OPT_MODULES, OPT_FIRMWARE, OPT_KVER, OPT_MODDIR, OPT_FIRMWARE_DIR,
+	OPT_KINIT, OPT_KINIT_BINARY,
 };
 
 static const struct opt_def build_opts[] = {
@@ -38,6 +40,8 @@ static const struct opt_def build_opts[] = {
 	{ "program", OPT_PROGRAM, "PATH[=NAME]", "add a program with its interpreter and libraries" },
 	{ "modules", OPT_MODULES, "M,...", "add kernel modules (names, aliases, path patterns) with their dependencies" },
 	{ "firmware", OPT_FIRMWARE, "NAME,...", "add firmware files from the firmware directory" },
+	{ "kinit", OPT_KINIT, NULL, "make the image boot with kinit: /init, its applets, /dev/console, /etc/modules" },
+	{ "kinit-binary", OPT_KINIT_BINARY, "FILE", "the kinit to add (default: the one installed with initramfs)" },
 	{ "kver", OPT_KVER, "VERSION", "the kernel the modules are for (default: the moddir's name, else the running one)" },
 	{ "moddir", OPT_MODDIR, "DIR", "its modules directory (default: /lib/modules/VERSION)" },
 	{ "firmware-dir", OPT_FIRMWARE_DIR, "DIR", "where firmware is looked up (default: /lib/firmware)" },
@@ -72,6 +76,14 @@ static const struct cmd_def build_cmd = {
 	"brings its dependencies, its softdeps and the firmware it names; the\n"
 	"image gets /lib/modules/VERSION/modules.{dep,alias,softdep,builtin,\n"
 	"order} for exactly the modules it holds, for modprobe.\n\n"
+	"--kinit makes a bootable image with no other SOURCE: kinit as /init\n"
+	"finds the root that root= names (a device, UUID=, LABEL=, PARTUUID=,\n"
+	"PARTLABEL=), mounts it and starts its init. It loads the modules\n"
+	"--modules names (written to /etc/modules) and those a device asks\n"
+	"for (coldplug): path patterns in --modules only make modules\n"
+	"available for that. The kinit applets (run-init, fstype, modprobe,\n"
+	"resume) are links to /init; add a shell (--program busybox) for the\n"
+	"rescue shell and break=. See kinit(8).\n\n"
 	"SOURCE_DATE_EPOCH in the environment acts as --mtime. Entries without\n"
 	"an mtime of their own (list-file directories, symlinks, devices) get\n"
 	"T, or the current time when no T is given.\n\n"
@@ -80,6 +92,8 @@ static const struct cmd_def build_cmd = {
 	"  initramfs build -o initrd.img --compress zstd rootfs/\n"
 	"  initramfs build -o initrd.img --microcode /lib/firmware/intel-ucode \\\n"
 	"      --compress zstd:19 rootfs/ --compress gzip modules.list\n"
+	"  initramfs build -o initrd.img --kver 6.1.0-56-amd64 \\\n"
+	"      --compress zstd --kinit --modules virtio_pci,virtio_blk,ext4\n"
 	"  initramfs build -o initrd.img --compress zstd rootfs/ \\\n"
 	"      --program /bin/busybox --program /sbin/e2fsck=/bin/fsck \\\n"
 	"      --kver 6.1.0-56-amd64 --modules virtio_pci,virtio_blk,ext4\n",
@@ -110,6 +124,7 @@ struct build_cli {
 	char **microcode;
 	int nmicrocode;
 	struct compose_options compose;
+	const char *kinit_binary;	/* NULL: next to this program */
 };
 
 static struct member_plan *
@@ -176,7 +191,11 @@ set_build_opt(void *ctx, int key, const char *arg)
 	case OPT_PROGRAM:
 	case OPT_MODULES:
 	case OPT_FIRMWARE:
+	case OPT_KINIT:
 		add_source(c, key, arg);
+		return 0;
+	case OPT_KINIT_BINARY:
+		c->kinit_binary = arg;
 		return 0;
 	case OPT_KVER:
 		c->compose.kver = arg;
@@ -281,13 +300,51 @@ opt_name(int key)
 	return "?";
 }
 
+/* The kinit installed with this program: beside it (the build tree),
+ * else in ../lib/earlyspace (make install). */
+static char *
+default_kinit(void)
+{
+	char self[PATH_MAX], *slash, *path = NULL;
+	ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
+
+	if (n <= 0)
+		return xstrdup("kinit");
+	self[n] = '\0';
+	slash = strrchr(self, '/');
+	*slash = '\0';
+	for (int i = 0; i < 2; i++) {
+		free(path);
+		path = xasprintf(i ? "%s/../lib/earlyspace/kinit" : "%s/kinit", self);
+		if (access(path, R_OK) == 0)
+			break;
+	}
+	return path;
+}
+
 static int
-add_plan_source(struct composer *cp, const struct plan_source *src)
+add_kinit(struct build_cli *c, struct composer *cp)
+{
+	char *path = c->kinit_binary ? xstrdup(c->kinit_binary) : default_kinit();
+	int rc = access(path, R_OK) == 0 ? composer_kinit(cp, path) :
+		es_fail(&cp->b->err, errno, "%s: %s%s", path, strerror(errno),
+			c->kinit_binary ? "" : " (give the target binary with --kinit-binary)");
+
+	free(path);
+	return rc;
+}
+
+static int
+add_plan_source(struct build_cli *c, struct composer *cp,
+		const struct plan_source *src)
 {
 	char *path, *eq;
 	int rc;
 
 	switch (src->kind) {
+	case OPT_KINIT:
+		rc = add_kinit(c, cp);
+		break;
 	case OPT_PROGRAM:
 		path = xstrdup(src->arg);
 		eq = strchr(path, '=');
@@ -304,7 +361,8 @@ add_plan_source(struct composer *cp, const struct plan_source *src)
 		return source_add(cp, src->arg);
 	}
 	if (rc < 0)	/* name the option, as list files name the line */
-		es_prefix(&cp->b->err, "--%s %s", opt_name(src->kind), src->arg);
+		es_prefix(&cp->b->err, "--%s%s%s", opt_name(src->kind),
+			  src->arg ? " " : "", src->arg ? src->arg : "");
 	return rc;
 }
 
@@ -322,7 +380,7 @@ add_members(struct build_cli *c, struct composer *cp)
 		params.level = m->level;
 		rc = builder_begin_member(cp->b, m->codec, &params);
 		for (int k = 0; k < m->nsources && rc == 0; k++)
-			rc = add_plan_source(cp, &m->sources[k]);
+			rc = add_plan_source(c, cp, &m->sources[k]);
 	}
 	if (rc == 0)
 		rc = composer_finish(cp);

@@ -33,6 +33,15 @@ composer_free(struct composer *c)
 		free(c->targets[i]);
 	free(c->targets);
 	free(c->kver);
+	free(c->requests);
+}
+
+int
+composer_finish(struct composer *c)
+{
+	int rc = composer_modules_finish(c);
+
+	return rc < 0 ? rc : composer_kinit_finish(c);
 }
 
 const char *

@@ -39,6 +39,8 @@ struct composer {
 	struct elf_closure *programs;	/* made on first use */
 	struct module_set *modules;	/* loaded on first use */
 	char *kver;		/* composer_kver's answer */
+	bool kinit;		/* composer_kinit was called */
+	char *requests;		/* module requests by name, one a line */
 };
 
 void composer_init(struct composer *c, struct builder *b,
@@ -55,8 +57,11 @@ int composer_program(struct composer *c, const char *path, const char *name);
 int composer_modules(struct composer *c, char *const *requests, int n);
 /* Adds firmware files by their names under the firmware directory. */
 int composer_firmware(struct composer *c, char *const *names, int n);
+/* Adds kinit (the target binary at host path binary) as /init, with
+ * the links, directories and console it needs (kinit_source.c). */
+int composer_kinit(struct composer *c, const char *binary);
 /* Writes what the image needs to know about what it holds (the module
- * index); call once, after the last source. */
+ * index; for kinit, /etc/modules); call once, after the last source. */
 int composer_finish(struct composer *c);
 
 /* The kernel release the modules and firmware are for. */
@@ -76,7 +81,10 @@ int compose_file_as(struct composer *c, const char *location,
 /* In-memory contents under an image name. */
 int compose_bytes_as(struct composer *c, const char *name, const void *p,
 		     size_t n);
-/* The sources' parts of composer_free. */
+/* The sources' parts of composer_finish and composer_free. */
+int composer_modules_finish(struct composer *c);
+void composer_note_request(struct composer *c, const char *request);
+int composer_kinit_finish(struct composer *c);
 void module_set_free(struct module_set *m);
 void composer_programs_free(struct composer *c);
 

@@ -182,6 +182,7 @@ composer_modules(struct composer *c, char *const *requests, int n)
 
 	for (int i = 0; i < n && rc == 0; i++) {
 		ms = c->modules;
+		composer_note_request(c, requests[i]);
 		if ((rc = kmod_resolve(&ms->r, requests[i])) < 0) {
 			es_fail(&c->b->err, ms->r.err.code, "%s", ms->r.err.msg);
 			break;
@@ -207,7 +208,7 @@ emit_index_file(void *ctx, const char *file, const char *data, size_t len)
 }
 
 int
-composer_finish(struct composer *c)
+composer_modules_finish(struct composer *c)
 {
 	struct kmod_set held;
 	struct es_error e = { 0 };

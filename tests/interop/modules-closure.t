@@ -15,13 +15,7 @@
 LC_ALL=C
 export LC_ALL
 
-MODPROBE=$(command -v modprobe) ||
-	for MODPROBE in /sbin/modprobe /usr/sbin/modprobe ''; do
-		[ -x "$MODPROBE" ] && break
-	done
-[ -n "$MODPROBE" ] || skip_all "kmod's modprobe is not installed"
-"$MODPROBE" --version 2>/dev/null | grep -q '^kmod' ||
-	skip_all "$MODPROBE is not kmod's modprobe"
+need_kmod_modprobe
 moddir=$(kernel_moddir) || skip_all "Debian's kernel cannot be had"
 release=${moddir##*/}
 base=${moddir%/lib/modules/*}

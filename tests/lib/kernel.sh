@@ -238,3 +238,15 @@ kernel_moddir() {
 	_km_rel=$(_kernel_release_in "$_km_dir") || return 1
 	printf '%s\n' "$_km_dir/lib/modules/$_km_rel"
 }
+
+# need_kmod_modprobe: sets MODPROBE to kmod's modprobe, the oracle of
+# the module tests, or skips the whole test file.
+need_kmod_modprobe() {
+	MODPROBE=$(command -v modprobe) ||
+		for MODPROBE in /sbin/modprobe /usr/sbin/modprobe ''; do
+			[ -x "$MODPROBE" ] && break
+		done
+	[ -n "$MODPROBE" ] || skip_all "kmod's modprobe is not installed"
+	"$MODPROBE" --version 2>/dev/null | grep -q '^kmod' ||
+		skip_all "$MODPROBE is not kmod's modprobe"
+}

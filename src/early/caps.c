@@ -1,0 +1,215 @@
+/*
+ * caps.c - see caps.h. Follows capabilities(7) and the kernel's
+ * kernel/capability.c (capget/capset, _LINUX_CAPABILITY_VERSION_3) and
+ * security/commoncap.c (PR_CAPBSET_DROP, PR_CAP_AMBIENT).
+ *
+ * klibc's drop_capabilities= always fails (its check of the bounding
+ * set is inverted); here every step is checked the right way round.
+ * Limits: the names stop at Linux 6.1 (40); securebits are left alone.
+ */
+#include "early/caps.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <linux/capability.h>
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/prctl.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+static const char *const cap_names[CAPS_LAST_NAMED + 1] = {
+	[CAP_CHOWN] = "chown",
+	[CAP_DAC_OVERRIDE] = "dac_override",
+	[CAP_DAC_READ_SEARCH] = "dac_read_search",
+	[CAP_FOWNER] = "fowner",
+	[CAP_FSETID] = "fsetid",
+	[CAP_KILL] = "kill",
+	[CAP_SETGID] = "setgid",
+	[CAP_SETUID] = "setuid",
+	[CAP_SETPCAP] = "setpcap",
+	[CAP_LINUX_IMMUTABLE] = "linux_immutable",
+	[CAP_NET_BIND_SERVICE] = "net_bind_service",
+	[CAP_NET_BROADCAST] = "net_broadcast",
+	[CAP_NET_ADMIN] = "net_admin",
+	[CAP_NET_RAW] = "net_raw",
+	[CAP_IPC_LOCK] = "ipc_lock",
+	[CAP_IPC_OWNER] = "ipc_owner",
+	[CAP_SYS_MODULE] = "sys_module",
+	[CAP_SYS_RAWIO] = "sys_rawio",
+	[CAP_SYS_CHROOT] = "sys_chroot",
+	[CAP_SYS_PTRACE] = "sys_ptrace",
+	[CAP_SYS_PACCT] = "sys_pacct",
+	[CAP_SYS_ADMIN] = "sys_admin",
+	[CAP_SYS_BOOT] = "sys_boot",
+	[CAP_SYS_NICE] = "sys_nice",
+	[CAP_SYS_RESOURCE] = "sys_resource",
+	[CAP_SYS_TIME] = "sys_time",
+	[CAP_SYS_TTY_CONFIG] = "sys_tty_config",
+	[CAP_MKNOD] = "mknod",
+	[CAP_LEASE] = "lease",
+	[CAP_AUDIT_WRITE] = "audit_write",
+	[CAP_AUDIT_CONTROL] = "audit_control",
+	[CAP_SETFCAP] = "setfcap",
+	[CAP_MAC_OVERRIDE] = "mac_override",
+	[CAP_MAC_ADMIN] = "mac_admin",
+	[CAP_SYSLOG] = "syslog",
+	[CAP_WAKE_ALARM] = "wake_alarm",
+	[CAP_BLOCK_SUSPEND] = "block_suspend",
+	[CAP_AUDIT_READ] = "audit_read",
+	[CAP_PERFMON] = "perfmon",
+	[CAP_BPF] = "bpf",
+	[CAP_CHECKPOINT_RESTORE] = "checkpoint_restore",
+};
+
+const char *
+caps_name(unsigned cap)
+{
+	return cap <= CAPS_LAST_NAMED ? cap_names[cap] : NULL;
+}
+
+int
+caps_number(const char *name)
+{
+	if (strncasecmp(name, "cap_", 4) == 0)
+		name += 4;
+	for (unsigned i = 0; i <= CAPS_LAST_NAMED; i++)
+		if (strcasecmp(name, cap_names[i]) == 0)
+			return (int)i;
+	return -1;
+}
+
+/* A decimal capability number below CAPS_MAX, or -1. */
+static int
+cap_decimal(const char *s)
+{
+	unsigned n = 0;
+
+	if (*s == '\0')
+		return -1;
+	for (; *s; s++) {
+		if (!isdigit((unsigned char)*s))
+			return -1;
+		n = n * 10 + (unsigned)(*s - '0');
+		if (n >= CAPS_MAX)
+			return -1;
+	}
+	return (int)n;
+}
+
+int
+caps_parse(const char *list, uint64_t *mask, struct es_error *err)
+{
+	uint64_t m = 0;
+	char item[32];
+
+	while (*list) {
+		size_t len = strcspn(list, ",");
+		int cap = -1;
+
+		if (len < sizeof(item)) {
+			memcpy(item, list, len);
+			item[len] = '\0';
+			cap = isdigit((unsigned char)item[0]) ? cap_decimal(item)
+							      : caps_number(item);
+		}
+		if (cap < 0 && len > 0)
+			return es_fail(err, EINVAL, "unknown capability '%.*s'",
+				       (int)len, list);
+		if (cap >= 0)
+			m |= (uint64_t)1 << cap;
+		list += len + (list[len] == ',');
+	}
+	*mask = m;
+	return 0;
+}
+
+/* "cap_sys_admin", or "capability 45" past the name table. */
+static const char *
+cap_label(unsigned cap, char *buf, size_t size)
+{
+	const char *name = caps_name(cap);
+
+	if (name)
+		snprintf(buf, size, "cap_%s", name);
+	else
+		snprintf(buf, size, "capability %u", cap);
+	return buf;
+}
+
+static int
+cap_sets_get(struct __user_cap_data_struct data[2], struct es_error *err)
+{
+	struct __user_cap_header_struct head = { _LINUX_CAPABILITY_VERSION_3, 0 };
+
+	if (syscall(SYS_capget, &head, data) != 0)
+		return es_fail(err, errno, "capget: %s", strerror(errno));
+	return 0;
+}
+
+int
+caps_check(uint64_t mask, struct es_error *err)
+{
+	struct __user_cap_data_struct data[2];
+	char label[32];
+	int rc;
+
+	if (mask == 0)
+		return 0;
+	for (unsigned cap = 0; cap < CAPS_MAX; cap++)
+		if ((mask >> cap & 1) && prctl(PR_CAPBSET_READ, cap, 0, 0, 0) < 0)
+			return es_fail(err, errno, "%s: not known to this kernel",
+				       cap_label(cap, label, sizeof(label)));
+	rc = cap_sets_get(data, err);
+	if (rc)
+		return rc;
+	if (!(data[0].effective & CAP_TO_MASK(CAP_SETPCAP)))
+		return es_fail(err, EPERM, "dropping capabilities needs cap_setpcap");
+	return 0;
+}
+
+/* Bounding set first: dropping from it needs cap_setpcap, which the
+ * mask may also remove from the effective set. */
+static int
+drop_bounding_ambient(unsigned cap, struct es_error *err)
+{
+	char label[32];
+
+	if (prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) != 0)
+		return es_fail(err, errno, "%s: dropping from the bounding set: %s",
+			       cap_label(cap, label, sizeof(label)), strerror(errno));
+	/* EINVAL: a kernel before 4.3, which has no ambient set. */
+	if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_LOWER, cap, 0, 0) != 0 &&
+	    errno != EINVAL)
+		return es_fail(err, errno, "%s: dropping from the ambient set: %s",
+			       cap_label(cap, label, sizeof(label)), strerror(errno));
+	return 0;
+}
+
+int
+caps_drop(uint64_t mask, struct es_error *err)
+{
+	struct __user_cap_header_struct head = { _LINUX_CAPABILITY_VERSION_3, 0 };
+	struct __user_cap_data_struct data[2];
+	int rc;
+
+	if (mask == 0)
+		return 0;
+	for (unsigned cap = 0; cap < CAPS_MAX; cap++)
+		if ((mask >> cap & 1) && (rc = drop_bounding_ambient(cap, err)))
+			return rc;
+	rc = cap_sets_get(data, err);
+	if (rc)
+		return rc;
+	for (unsigned i = 0; i < 2; i++) {
+		uint32_t keep = ~(uint32_t)(mask >> (32 * i));
+
+		data[i].effective &= keep;
+		data[i].permitted &= keep;
+		data[i].inheritable &= keep;
+	}
+	if (syscall(SYS_capset, &head, data) != 0)
+		return es_fail(err, errno, "capset: %s", strerror(errno));
+	return 0;
+}

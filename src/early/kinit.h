@@ -1,0 +1,65 @@
+/*
+ * kinit.h - kinit's state and its steps, shared by the files of the
+ * kinit applet (kinit.c: the sequence; kinit_root.c: finding and
+ * mounting the root; kinit_rescue.c: what happens when a step fails;
+ * mounts.c: the early mounts and their move into the root).
+ */
+#ifndef ES_EARLY_KINIT_H
+#define ES_EARLY_KINIT_H
+
+#include <stdbool.h>
+
+#include "early/blockdev.h"
+#include "early/cmdline.h"
+#include "early/log.h"
+#include "early/modload.h"
+#include "early/rootspec.h"
+
+/* Where the real root is mounted, as in klibc and initramfs-tools. */
+#define KINIT_ROOT "/root"
+/* Without rootwait, how long kinit waits for the root device to appear
+ * (a distribution kernel's disk drivers are modules: the device cannot
+ * be there at once). */
+#define KINIT_ROOT_WAIT_DEFAULT 30u
+
+struct kinit {
+	struct log log;
+	struct boot_params params;
+	struct rootspec root;
+	struct modload mods;
+	bool mods_open;
+	int uevent_fd;			/* -1: none */
+	char **init_args;		/* kinit's argv words that are init's */
+	int ninit_args;
+	struct blockdev rootdev;	/* the device found */
+	char init[512];			/* the init run-init will start */
+};
+
+/* mounts.c */
+int kinit_mount_early(struct kinit *k);
+void kinit_console(struct kinit *k);
+int kinit_move_mounts(struct kinit *k);
+
+/* kinit_root.c */
+/* Waits for the device spec names (uevents, loading the modules new
+ * devices ask for) until timeout_secs (0: forever); true when found. */
+bool kinit_wait_device(struct kinit *k, const struct rootspec *spec,
+		       unsigned timeout_secs, struct blockdev *found);
+/* Handles the uevents waiting on the socket (modules, no devices). */
+void kinit_drain_uevents(struct kinit *k);
+int kinit_find_root(struct kinit *k);
+int kinit_mount_root(struct kinit *k);
+/* resume= before the root is touched. */
+void kinit_resume(struct kinit *k);
+
+/* kinit_rescue.c */
+/* Says what is known (root= as parsed, every block device with its
+ * type, UUID and LABEL); then a shell from the image, when there is one
+ * (returns when it exits), else returns false. */
+bool kinit_rescue(struct kinit *k, const char *why);
+/* break=: a shell at that point, if asked for. */
+void kinit_break(struct kinit *k, enum break_point at);
+/* Lists the block devices at info level (diagnosis). */
+void kinit_list_devices(struct kinit *k);
+
+#endif

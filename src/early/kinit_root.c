@@ -1,0 +1,234 @@
+/*
+ * kinit_root.c - finding the root device and mounting it.
+ *
+ * The wait is driven by uevents, never by sleeping: the socket is open
+ * before the first module is loaded, so every device is either in
+ * /sys/class/block when it is scanned or announced on the socket after.
+ * While waiting, the modules that new devices ask for are loaded
+ * (virtio_pci's devices bring virtio_blk, whose disks bring nothing).
+ */
+#include "early/devfind.h"
+#include "early/kinit.h"
+#include "early/resume.h"
+#include "early/sysfile.h"
+#include "early/uevent.h"
+
+#include <errno.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <time.h>
+#include <unistd.h>
+
+static long long
+now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* One uevent: the module a new device asks for; a new block device is
+ * considered. */
+static void
+handle_uevent(struct kinit *k, const struct uevent *ev, struct devfind *f)
+{
+	if (!ev->action || strcmp(ev->action, "add") != 0)
+		return;
+	if (ev->modalias && k->mods_open)
+		modload_request(&k->mods, ev->modalias);
+	if (f && !f->have && ev->subsystem && strcmp(ev->subsystem, "block") == 0 &&
+	    ev->devname) {
+		log_debug(&k->log, "block device %s appeared", ev->devname);
+		devfind_consider(f, ev->devname);
+	}
+}
+
+static void
+drain(struct kinit *k, struct devfind *f)
+{
+	struct uevent ev;
+
+	while ((!f || !f->have) && uevent_read(k->uevent_fd, &ev) > 0)
+		handle_uevent(k, &ev, f);
+}
+
+void
+kinit_drain_uevents(struct kinit *k)
+{
+	if (k->uevent_fd >= 0)
+		drain(k, NULL);
+}
+
+bool
+kinit_wait_device(struct kinit *k, const struct rootspec *spec,
+		  unsigned timeout_secs, struct blockdev *found)
+{
+	struct devfind f;
+	long long end = now_ms() + (long long)timeout_secs * 1000;
+
+	devfind_init(&f, spec, found);
+	if (k->uevent_fd >= 0)
+		drain(k, NULL);		/* modules first: fewer devices to probe twice */
+	devfind_scan(&f);
+	while (!f.have && k->uevent_fd >= 0) {
+		long long left = timeout_secs ? end - now_ms() : -1;
+		struct pollfd p = { .fd = k->uevent_fd, .events = POLLIN };
+
+		if (timeout_secs && left <= 0)
+			break;
+		if (poll(&p, 1, left > INT32_MAX ? INT32_MAX : (int)left) < 0 &&
+		    errno != EINTR)
+			break;
+		drain(k, &f);
+	}
+	return f.have;
+}
+
+/* The wait's length: rootwait=N, rootwait (forever), else the default. */
+static unsigned
+root_timeout(const struct boot_params *p)
+{
+	if (p->rootwait)
+		return p->rootwait_secs;
+	return KINIT_ROOT_WAIT_DEFAULT;
+}
+
+int
+kinit_find_root(struct kinit *k)
+{
+	const struct boot_params *p = &k->params;
+	unsigned secs = root_timeout(p);
+
+	if (!p->root[0]) {
+		log_err(&k->log, "no root= on the kernel command line");
+		return -EINVAL;
+	}
+	if (!rootspec_parse(&k->root, p->root)) {
+		log_err(&k->log, "root=%s: not a device, MAJ:MIN, UUID=, LABEL=, PARTUUID= or PARTLABEL=",
+			p->root);
+		return -EINVAL;
+	}
+	if (k->root.kind == ROOT_NFS) {
+		log_err(&k->log, "root=/dev/nfs: this kinit has no network root");
+		return -ENOSYS;
+	}
+	if (secs)
+		log_info(&k->log, "waiting for root=%s (up to %u s)", p->root, secs);
+	else
+		log_info(&k->log, "waiting for root=%s (rootwait: no limit)", p->root);
+	if (!kinit_wait_device(k, &k->root, secs, &k->rootdev)) {
+		log_err(&k->log, "root=%s: no such device after %u s", p->root, secs);
+		return -ENODEV;
+	}
+	log_info(&k->log, "root is /dev/%s (%u:%u)", k->rootdev.name,
+		 k->rootdev.major, k->rootdev.minor);
+	return 0;
+}
+
+/* Whether the kernel has the filesystem type registered already. */
+static bool
+have_fstype(const char *type)
+{
+	char buf[4096], *line, *save = NULL;
+
+	if (sysfile_read("/proc/filesystems", buf, sizeof(buf)) < 0)
+		return false;
+	for (line = strtok_r(buf, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		char *name = strchr(line, '\t');
+
+		if (name && strcmp(name + 1, type) == 0)
+			return true;
+	}
+	return false;
+}
+
+static int
+mount_as(struct kinit *k, const char *dev, const char *type)
+{
+	unsigned long flags = k->params.read_write ? 0 : MS_RDONLY;
+	const char *data = k->params.rootflags[0] ? k->params.rootflags : NULL;
+	char alias[80];
+
+	if (!have_fstype(type) && k->mods_open) {
+		snprintf(alias, sizeof(alias), "fs-%s", type);
+		modload_request(&k->mods, alias);
+	}
+	if (mount(dev, KINIT_ROOT, type, flags, data) == 0)
+		return 0;
+	if ((errno == EACCES || errno == EROFS) && !(flags & MS_RDONLY)) {
+		log_warn(&k->log, "%s: %s; mounting it read-only", dev, strerror(errno));
+		if (mount(dev, KINIT_ROOT, type, flags | MS_RDONLY, data) == 0)
+			return 0;
+	}
+	log_warn(&k->log, "mount %s on %s as %s%s%s: %s", dev, KINIT_ROOT, type,
+		 data ? " with " : "", data ? data : "", strerror(errno));
+	return -errno;
+}
+
+/* rootfstype=a,b tries each in turn. */
+static int
+mount_listed(struct kinit *k, const char *dev, const char *list)
+{
+	char types[sizeof(k->params.rootfstype)], *t, *save = NULL;
+	int rc = -EINVAL;
+
+	snprintf(types, sizeof(types), "%s", list);
+	for (t = strtok_r(types, ",", &save); t; t = strtok_r(NULL, ",", &save))
+		if ((rc = mount_as(k, dev, t)) == 0)
+			return 0;
+	return rc;
+}
+
+int
+kinit_mount_root(struct kinit *k)
+{
+	struct blockdev *bd = &k->rootdev;
+	char dev[BLOCKDEV_NAME_MAX + 8];
+	const char *type = k->params.rootfstype;
+	int rc;
+
+	snprintf(dev, sizeof(dev), "%s/%s", DEVFIND_DEV, bd->name);
+	if (!type[0]) {
+		if ((rc = blockdev_probe(bd, DEVFIND_DEV, BLOCKDEV_NEED_FS)) < 0)
+			log_warn(&k->log, "%s: cannot read it: %s", dev, strerror(-rc));
+		type = bd->fs.type;
+	}
+	if (!type[0]) {
+		log_err(&k->log, "%s: no filesystem kinit knows (give rootfstype=)", dev);
+		return -EINVAL;
+	}
+	if (strcmp(type, "swap") == 0 || strcmp(type, "swsuspend") == 0) {
+		log_err(&k->log, "%s: a swap device, not a filesystem", dev);
+		return -EINVAL;
+	}
+	rc = mount_listed(k, dev, type);
+	if (rc == 0)
+		log_info(&k->log, "mounted %s (%s) on %s %s%s%s", dev, type, KINIT_ROOT,
+			 k->params.read_write ? "rw" : "ro",
+			 k->params.rootflags[0] ? "," : "", k->params.rootflags);
+	return rc;
+}
+
+void
+kinit_resume(struct kinit *k)
+{
+	const struct boot_params *p = &k->params;
+	struct rootspec spec;
+	struct blockdev bd;
+
+	if (!p->resume[0] || p->noresume)
+		return;
+	if (!rootspec_parse(&spec, p->resume) || spec.kind == ROOT_NFS) {
+		log_warn(&k->log, "resume=%s: not a device; not resuming", p->resume);
+		return;
+	}
+	if (!kinit_wait_device(k, &spec, root_timeout(p), &bd)) {
+		log_warn(&k->log, "resume=%s: no such device; not resuming", p->resume);
+		return;
+	}
+	resume_from(&bd, p->resume_offset, &k->log);
+}

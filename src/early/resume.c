@@ -1,0 +1,94 @@
+/*
+ * resume.c - resume_from (resume.h), and the resume applet:
+ *
+ *   resume [-n] DEVICE [OFFSET]
+ *
+ * DEVICE is any form root= takes (/dev/sda2, 8:2, UUID=...); OFFSET the
+ * resume_offset of a swap file, in pages. -n only says whether DEVICE
+ * holds a hibernation image. Exit 0 when there was nothing to resume
+ * (or, with -n, an image is there), 1 on a usage error or an unknown
+ * device, 2 when the kernel refused.
+ */
+#include "early/applets.h"
+#include "early/devfind.h"
+#include "early/resume.h"
+#include "early/sysfile.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+int
+resume_from(struct blockdev *bd, unsigned long long offset,
+	    const struct log *log)
+{
+	char value[64];
+	int rc;
+
+	if (!offset) {
+		blockdev_probe(bd, DEVFIND_DEV, BLOCKDEV_NEED_FS);
+		if (strcmp(bd->fs.type, "swsuspend") != 0) {
+			log_info(log, "resume: no hibernation image on /dev/%s (%s)",
+				 bd->name, bd->fs.type[0] ? bd->fs.type : "unknown");
+			return 0;
+		}
+	} else {
+		snprintf(value, sizeof(value), "%llu", offset);
+		if ((rc = sysfile_write("/sys/power/resume_offset", value)) < 0) {
+			log_err(log, "resume_offset=%s: %s", value, strerror(-rc));
+			return rc;
+		}
+	}
+	log_info(log, "resuming from /dev/%s (%u:%u)", bd->name, bd->major, bd->minor);
+	snprintf(value, sizeof(value), "%u:%u", bd->major, bd->minor);
+	rc = sysfile_write("/sys/power/resume", value);
+	if (rc < 0)
+		log_err(log, "/sys/power/resume: %s", strerror(-rc));
+	else
+		log_info(log, "resume: the kernel found no image on /dev/%s", bd->name);
+	return rc;
+}
+
+static int
+usage(void)
+{
+	dprintf(2, "usage: resume [-n] DEVICE [OFFSET]\n");
+	return 1;
+}
+
+int
+resume_main(int argc, char **argv)
+{
+	struct log log;
+	struct rootspec spec;
+	struct blockdev bd;
+	struct devfind f;
+	bool check = false;
+	int c;
+
+	log_init(&log, "resume");
+	while ((c = getopt(argc, argv, "n")) != -1) {
+		if (c != 'n')
+			return usage();
+		check = true;
+	}
+	if (optind >= argc || argc - optind > 2)
+		return usage();
+	if (!rootspec_parse(&spec, argv[optind]) || spec.kind == ROOT_NFS) {
+		log_err(&log, "%s: not a device", argv[optind]);
+		return 1;
+	}
+	devfind_init(&f, &spec, &bd);
+	if (!devfind_scan(&f)) {
+		log_err(&log, "%s: no such block device", argv[optind]);
+		return 1;
+	}
+	if (check) {
+		blockdev_probe(&bd, DEVFIND_DEV, BLOCKDEV_NEED_FS);
+		return strcmp(bd.fs.type, "swsuspend") == 0 ? 0 : 1;
+	}
+	return resume_from(&bd, optind + 1 < argc ? strtoull(argv[optind + 1], NULL, 0) : 0,
+			   &log) < 0 ? 2 : 0;
+}

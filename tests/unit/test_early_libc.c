@@ -1,0 +1,174 @@
+/* test_early_libc.c - what the target binary links in place of musl's:
+ * the formatter (src/early/format.c), checked against the host's
+ * printf, and the heap (src/early/heap.c). */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <errno.h>
+#include <limits.h>
+#include <cmocka.h>
+
+#include "early/format.h"
+#include "early/heap.h"
+
+/* The edge cases are the point: "%08.3d" ignores its 0 flag. */
+#pragma GCC diagnostic ignored "-Wformat"
+
+/* format_vfprintf's output through a memory stream, and its return. */
+static int
+ours(char *buf, size_t size, const char *fmt, ...)
+{
+	FILE *f = fmemopen(buf, size, "w");
+	va_list ap;
+	int n;
+
+	assert_non_null(f);
+	va_start(ap, fmt);
+	n = format_vfprintf(f, fmt, ap);
+	va_end(ap);
+	assert_int_equal(fclose(f), 0);
+	return n;
+}
+
+/* Both formatters on the same arguments agree on bytes and count. */
+#define SAME(...) do { \
+	char want[256], got[256]; \
+	int wn = snprintf(want, sizeof(want), __VA_ARGS__); \
+	memset(got, 0, sizeof(got)); \
+	assert_int_equal(ours(got, sizeof(got), __VA_ARGS__), wn); \
+	assert_string_equal(got, want); \
+} while (0)
+
+static void
+strings_and_chars_as_printf(void **state)
+{
+	(void)state;
+	SAME("plain text, no conversion");
+	SAME("%s|%5s|%-5s|%.2s|%.*s|%*s|", "abc", "ab", "ab", "abc", 1, "xyz", -4, "q");
+	SAME("%c%c%3c%-3c|%%|100%%", 'a', 'b', 'c', 'd');
+	SAME("%s", "");
+	SAME("%.0s|%10.3s|", "gone", "abcdef");
+}
+
+static void
+integers_as_printf(void **state)
+{
+	(void)state;
+	SAME("%d %i %u %d %d", 0, -1, 4294967295u, INT_MIN, INT_MAX);
+	SAME("%5d|%-5d|%05d|%+d|% d|%+d|% 05d", 42, 42, -42, 7, 7, -7, 3);
+	SAME("%.3d|%.0d|%5.3d|%-8.3x|%08.3d", 7, 0, -7, 0xab, 5);
+	SAME("%x %X %#x %#X %#o %o %#x %08x %02x", 255u, 255u, 255u, 255u, 8u, 8u, 0u, 0xbeefu, 5u);
+	SAME("%ld %lu %lld %llu %#lx", LONG_MIN, ULONG_MAX, LLONG_MIN, ULLONG_MAX, 0x1234UL);
+	SAME("%zu %zd %jd %ju %td", (size_t)SIZE_MAX, (ssize_t)-3, INTMAX_MIN, UINTMAX_MAX, (ptrdiff_t)-9);
+	SAME("%hd %hu %hhd %hhu %04X", -32768, 65535, -128, 255, 0x2fu);
+	SAME("%hhd %hd", 0x1ff, 0x1ffff);	/* truncated to their types */
+	SAME("%p %p", (void *)0x1234, (void *)&state);
+	SAME("%*d|%-*d|%.*d", 6, 1, 6, 2, 4, 3);
+}
+
+static void
+unknown_conversions_fail(void **state)
+{
+	char buf[64];
+
+	(void)state;
+	errno = 0;
+	assert_int_equal(ours(buf, sizeof(buf), "%f", 1.5), -1);
+	assert_int_equal(errno, EINVAL);
+	assert_int_equal(ours(buf, sizeof(buf), "x %ls", L"w"), -1);
+	assert_int_equal(ours(buf, sizeof(buf), "%n", (int *)NULL), -1);
+}
+
+static void
+long_output_crosses_the_buffer(void **state)
+{
+	char want[2200], got[2200], arg[1500];
+
+	(void)state;
+	memset(arg, 'x', sizeof(arg) - 1);
+	arg[sizeof(arg) - 1] = '\0';
+	snprintf(want, sizeof(want), "<%s>%600d", arg, 9);
+	assert_int_equal(ours(got, sizeof(got), "<%s>%600d", arg, 9), (int)strlen(want));
+	assert_string_equal(got, want);
+}
+
+static void
+heap_blocks_are_aligned_and_distinct(void **state)
+{
+	struct heap h = { 0 };
+	char *p[200];
+
+	(void)state;
+	for (size_t i = 0; i < 200; i++) {
+		size_t size = i * 37;
+
+		p[i] = heap_alloc(&h, size);
+		assert_non_null(p[i]);
+		assert_int_equal((uintptr_t)p[i] % 16, 0);
+		assert_true(heap_usable(p[i]) >= size);
+		memset(p[i], (int)i, size);
+	}
+	for (size_t i = 0; i < 200; i++)
+		for (size_t k = 0; k < i * 37; k++)
+			assert_int_equal((unsigned char)p[i][k], i & 0xff);
+	for (size_t i = 0; i < 200; i++)
+		heap_free(&h, p[i]);
+}
+
+static void
+heap_reuses_freed_blocks(void **state)
+{
+	struct heap h = { 0 };
+	void *a, *b;
+
+	(void)state;
+	a = heap_alloc(&h, 100);
+	heap_free(&h, a);
+	b = heap_alloc(&h, 90);		/* the same class */
+	assert_ptr_equal(a, b);
+	heap_free(&h, b);
+	heap_free(&h, NULL);
+}
+
+static void
+heap_large_blocks_and_realloc(void **state)
+{
+	struct heap h = { 0 };
+	char *p = heap_realloc(&h, NULL, 10);
+
+	(void)state;
+	assert_non_null(p);
+	strcpy(p, "kept");
+	p = heap_realloc(&h, p, 200000);	/* small to its own mapping */
+	assert_non_null(p);
+	assert_string_equal(p, "kept");
+	assert_true(heap_usable(p) >= 200000);
+	memset(p + 5, 'y', 200000 - 5);
+	p = heap_realloc(&h, p, 3);		/* back to a small block */
+	assert_non_null(p);
+	assert_memory_equal(p, "kep", 3);
+	heap_free(&h, p);
+	errno = 0;
+	assert_null(heap_alloc(&h, SIZE_MAX - 8));
+	assert_int_equal(errno, ENOMEM);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(strings_and_chars_as_printf),
+		cmocka_unit_test(integers_as_printf),
+		cmocka_unit_test(unknown_conversions_fail),
+		cmocka_unit_test(long_output_crosses_the_buffer),
+		cmocka_unit_test(heap_blocks_are_aligned_and_distinct),
+		cmocka_unit_test(heap_reuses_freed_blocks),
+		cmocka_unit_test(heap_large_blocks_and_realloc),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
