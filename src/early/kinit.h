@@ -21,6 +21,9 @@
  * (a distribution kernel's disk drivers are modules: the device cannot
  * be there at once). */
 #define KINIT_ROOT_WAIT_DEFAULT 30u
+/* A comma list of filesystem types: rootfstype=, or every type the
+ * kernel has when the root's is not one kinit knows. */
+#define KINIT_FSTYPES_MAX 512u
 
 struct kinit {
 	struct log log;

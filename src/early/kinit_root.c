@@ -146,12 +146,14 @@ have_fstype(const char *type)
 	return false;
 }
 
+/* Mounts dev on /root as type; a failure is logged at fail_level. */
 static int
-mount_as(struct kinit *k, const char *dev, const char *type)
+mount_as(struct kinit *k, const char *dev, const char *type, int fail_level)
 {
 	unsigned long flags = k->params.read_write ? 0 : MS_RDONLY;
 	const char *data = k->params.rootflags[0] ? k->params.rootflags : NULL;
 	char alias[80];
+	int rc;
 
 	if (!have_fstype(type) && k->mods_open) {
 		snprintf(alias, sizeof(alias), "fs-%s", type);
@@ -164,30 +166,63 @@ mount_as(struct kinit *k, const char *dev, const char *type)
 		if (mount(dev, KINIT_ROOT, type, flags | MS_RDONLY, data) == 0)
 			return 0;
 	}
-	log_warn(&k->log, "mount %s on %s as %s%s%s: %s", dev, KINIT_ROOT, type,
-		 data ? " with " : "", data ? data : "", strerror(errno));
-	return -errno;
+	rc = -errno;
+	log_msg(&k->log, fail_level, "mount %s on %s as %s%s%s: %s", dev, KINIT_ROOT,
+		type, data ? " with " : "", data ? data : "", strerror(-rc));
+	return rc;
 }
 
 /* rootfstype=a,b tries each in turn. */
 static int
-mount_listed(struct kinit *k, const char *dev, const char *list)
+mount_listed(struct kinit *k, const char *dev, const char *list, int fail_level)
 {
-	char types[sizeof(k->params.rootfstype)], *t, *save = NULL;
+	char types[KINIT_FSTYPES_MAX], *t, *save = NULL;
 	int rc = -EINVAL;
 
 	snprintf(types, sizeof(types), "%s", list);
-	for (t = strtok_r(types, ",", &save); t; t = strtok_r(NULL, ",", &save))
-		if ((rc = mount_as(k, dev, t)) == 0)
-			return 0;
+	for (t = strtok_r(types, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
+		if ((rc = mount_as(k, dev, t, fail_level)) != 0)
+			continue;
+		log_info(&k->log, "mounted %s (%s) on %s %s%s%s", dev, t, KINIT_ROOT,
+			 k->params.read_write ? "rw" : "ro",
+			 k->params.rootflags[0] ? "," : "", k->params.rootflags);
+		return 0;
+	}
 	return rc;
+}
+
+/* The kernel's own fallback (init/do_mounts.c): every type it has that
+ * mounts a device ("nodev" ones do not), in its order, as a comma
+ * list. */
+static void
+kernel_fstypes(char *list, size_t size)
+{
+	char buf[4096], *line, *save = NULL;
+	size_t len = 0;
+
+	list[0] = '\0';
+	if (sysfile_read("/proc/filesystems", buf, sizeof(buf)) < 0)
+		return;
+	for (line = strtok_r(buf, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		const char *name = line + 1;
+		int n;
+
+		if (line[0] != '\t' || !*name)
+			continue;	/* "nodev\tsysfs" */
+		n = snprintf(list + len, size - len, "%s%s", len ? "," : "", name);
+		if (n < 0 || (size_t)n >= size - len) {
+			list[len] = '\0';
+			return;
+		}
+		len += (size_t)n;
+	}
 }
 
 int
 kinit_mount_root(struct kinit *k)
 {
 	struct blockdev *bd = &k->rootdev;
-	char dev[BLOCKDEV_NAME_MAX + 8];
+	char dev[BLOCKDEV_NAME_MAX + 8], fallback[KINIT_FSTYPES_MAX];
 	const char *type = k->params.rootfstype;
 	int rc;
 
@@ -198,18 +233,22 @@ kinit_mount_root(struct kinit *k)
 		type = bd->fs.type;
 	}
 	if (!type[0]) {
-		log_err(&k->log, "%s: no filesystem kinit knows (give rootfstype=)", dev);
-		return -EINVAL;
+		kernel_fstypes(fallback, sizeof(fallback));
+		if (!fallback[0]) {
+			log_err(&k->log, "%s: no filesystem kinit knows (give rootfstype=)", dev);
+			return -EINVAL;
+		}
+		log_info(&k->log, "%s: no filesystem kinit knows; trying the kernel's: %s",
+			 dev, fallback);
+		type = fallback;
 	}
 	if (strcmp(type, "swap") == 0 || strcmp(type, "swsuspend") == 0) {
 		log_err(&k->log, "%s: a swap device, not a filesystem", dev);
 		return -EINVAL;
 	}
-	rc = mount_listed(k, dev, type);
-	if (rc == 0)
-		log_info(&k->log, "mounted %s (%s) on %s %s%s%s", dev, type, KINIT_ROOT,
-			 k->params.read_write ? "rw" : "ro",
-			 k->params.rootflags[0] ? "," : "", k->params.rootflags);
+	rc = mount_listed(k, dev, type, type == fallback ? LOG_DEBUG : LOG_WARN);
+	if (rc != 0 && type == fallback)
+		log_err(&k->log, "%s: no type the kernel has would mount it", dev);
 	return rc;
 }
 

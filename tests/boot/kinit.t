@@ -169,4 +169,19 @@ like "$(tr '\n' ' ' < breakpre.console)" 'break=premount.*starting /bin/sh.*/ # 
 	"break=premount: the shell starts before the root is mounted"
 like "$(grep -c '^ROOT-INIT' breakpre.console)" '^0$' "break=premount: the real init has not run"
 
+# A filesystem kinit does not probe (bfs) is mounted as the kernel
+# would: by trying every type it has. bfs holds no directories, so no
+# init: what counts is the mount.
+if command -v mkfs.bfs >/dev/null 2>&1; then
+	truncate -s 1M bfs.disk && mkfs.bfs bfs.disk >/dev/null 2>&1
+	"$I" build -o bfs.img --moddir "$MODDIR" --compress zstd --kinit \
+		--modules virtio_pci,virtio_blk,bfs 2>build.err || diag "$(cat build.err)"
+	boot bfs bfs.img bfs.disk "root=/dev/vda"
+	like "$(tr '\n' ' ' < bfs.console)" \
+		"no filesystem kinit knows; trying the kernel's: [a-z0-9,]*bfs.*mounted /dev/vda \\(bfs\\) on /root ro" \
+		"an unprobed filesystem: the kernel's types are tried, bfs mounts"
+else
+	skip "mkfs.bfs is not installed (util-linux)"
+fi
+
 done_testing
