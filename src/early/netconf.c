@@ -1,0 +1,213 @@
+/*
+ * netconf.c - klibc ipconfig's /run/net-<DEVICE>.conf and summary
+ * lines; see netconf.h. Format: klibc 2.0.12 usr/kinit/ipconfig/main.c
+ * (dump_device_config, write_option, print_device_config), checked
+ * against the output of Debian's klibc-utils 2.0.12 binary.
+ * Limits: IPv4 only (klibc writes no IPv6 variables either).
+ */
+#include "early/netconf.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+static const char *const proto_names[] = { "none", "bootp", "dhcp" };
+
+/* Dotted quad into buf (16 bytes). */
+static const char *
+addr_text(char *buf, struct in_addr a)
+{
+	const uint8_t *b = (const uint8_t *)&a.s_addr;
+
+	snprintf(buf, 16, "%u.%u.%u.%u", b[0], b[1], b[2], b[3]);
+	return buf;
+}
+
+/* NAME='value', with ' and ! closed out of the quotes as klibc does
+ * (git's quoting: '\'' and '\!'). */
+static void
+put_var(FILE *f, const char *name, const char *value)
+{
+	fprintf(f, "%s='", name);
+	for (; *value; value++) {
+		if (*value == '\'' || *value == '!')
+			fprintf(f, "'\\%c'", *value);
+		else
+			putc(*value, f);
+	}
+	fputs("'\n", f);
+}
+
+/* klibc's root server: siaddr, else the server identifier. */
+static struct in_addr
+root_server(const struct dhcp_lease *l)
+{
+	return l->siaddr.s_addr ? l->siaddr : l->server_id;
+}
+
+enum var_kind { V_TEXT, V_ADDR, V_GATEWAY, V_ROOTSERVER, V_PROTO, V_UPTIME, V_LEASE };
+
+struct var {
+	char name[14];
+	uint8_t kind;
+	uint16_t off;	/* in struct netconf, for V_TEXT and V_ADDR */
+};
+
+#define LEASE(field) offsetof(struct netconf, lease.field)
+
+/* The file's variables, in klibc's order. */
+static const struct var vars[] = {
+	{ "DEVICE", V_TEXT, offsetof(struct netconf, device) },
+	{ "PROTO", V_PROTO, 0 },
+	{ "IPV4ADDR", V_ADDR, LEASE(yiaddr) },
+	{ "IPV4BROADCAST", V_ADDR, LEASE(broadcast) },
+	{ "IPV4NETMASK", V_ADDR, LEASE(netmask) },
+	{ "IPV4GATEWAY", V_GATEWAY, LEASE(router) },
+	{ "IPV4DNS0", V_ADDR, LEASE(dns[0]) },
+	{ "IPV4DNS1", V_ADDR, LEASE(dns[1]) },
+	{ "HOSTNAME", V_TEXT, LEASE(hostname) },
+	{ "DNSDOMAIN", V_TEXT, LEASE(domain) },
+	{ "NISDOMAIN", V_TEXT, LEASE(nisdomain) },
+	{ "ROOTSERVER", V_ROOTSERVER, 0 },
+	{ "ROOTPATH", V_TEXT, LEASE(rootpath) },
+	{ "filename", V_TEXT, LEASE(file) },
+	{ "UPTIME", V_UPTIME, 0 },
+	{ "DHCPLEASETIME", V_LEASE, 0 },
+	{ "DOMAINSEARCH", V_TEXT, LEASE(search) },
+};
+
+/* Option 121's routes replace IPV4GATEWAY, numbered from 0. */
+static void
+put_routes(FILE *f, const struct dhcp_lease *l)
+{
+	char name[32], value[24], a[16];
+
+	for (unsigned i = 0; i < l->nroutes; i++) {
+		snprintf(name, sizeof(name), "IPV4ROUTE%uSUBNET", i);
+		snprintf(value, sizeof(value), "%s/%u",
+			 addr_text(a, l->routes[i].dest), l->routes[i].width);
+		put_var(f, name, value);
+		snprintf(name, sizeof(name), "IPV4ROUTE%uGATEWAY", i);
+		put_var(f, name, addr_text(a, l->routes[i].gateway));
+	}
+}
+
+int
+netconf_write(FILE *f, const struct netconf *c)
+{
+	const char *base = (const char *)c;
+	char buf[24];
+
+	for (size_t i = 0; i < sizeof(vars) / sizeof(vars[0]); i++) {
+		const struct var *v = &vars[i];
+		const char *value = buf;
+		struct in_addr a;
+
+		switch (v->kind) {
+		case V_TEXT:
+			value = base + v->off;
+			break;
+		case V_GATEWAY:
+			if (c->lease.nroutes) {
+				put_routes(f, &c->lease);
+				continue;
+			}
+			/* fall through */
+		case V_ADDR:
+			memcpy(&a, base + v->off, sizeof(a));
+			addr_text(buf, a);
+			break;
+		case V_ROOTSERVER:
+			addr_text(buf, root_server(&c->lease));
+			break;
+		case V_PROTO:
+			value = proto_names[c->proto];
+			break;
+		case V_UPTIME:
+			snprintf(buf, sizeof(buf), "%ld", c->uptime);
+			break;
+		case V_LEASE:
+			snprintf(buf, sizeof(buf), "%u", (unsigned)c->lease.lease_time);
+			break;
+		}
+		put_var(f, v->name, value);
+	}
+	return ferror(f) ? -EIO : 0;
+}
+
+int
+netconf_save(const struct netconf *c, const char *path)
+{
+	char tmp[PATH_MAX];
+	FILE *f;
+	int fd, err;
+
+	if ((size_t)snprintf(tmp, sizeof(tmp), "%s.tmp", path) >= sizeof(tmp))
+		return -ENAMETOOLONG;
+	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0644);
+	if (fd < 0)
+		return -errno;
+	f = fdopen(fd, "w");
+	if (!f) {
+		err = -errno;
+		close(fd);
+		goto fail;
+	}
+	err = netconf_write(f, c);
+	if (fclose(f) && !err)
+		err = -errno;
+	if (!err && rename(tmp, path))
+		err = -errno;
+	if (!err)
+		return 0;
+fail:
+	unlink(tmp);
+	return err;
+}
+
+int
+netconf_print(FILE *f, const struct netconf *c)
+{
+	const struct dhcp_lease *l = &c->lease;
+	char a[16], b[16], m[16];
+	int dns0_pad = 5;
+
+	fprintf(f, "IP-Config: %s complete", c->device);
+	if (c->proto != NETCONF_NONE)
+		fprintf(f, " (%s from %s)", proto_names[c->proto],
+			addr_text(a, l->server_id.s_addr ? l->server_id : l->siaddr));
+	fprintf(f, ":\n address: %-16s broadcast: %-16s netmask: %-16s\n",
+		addr_text(a, l->yiaddr), addr_text(b, l->broadcast),
+		addr_text(m, l->netmask));
+	if (l->nroutes) {
+		fputs(" routes :", f);
+		for (unsigned i = 0; i < l->nroutes; i++) {
+			fprintf(f, "%s %s/%u", i ? "," : "",
+				addr_text(a, l->routes[i].dest), l->routes[i].width);
+			if (l->routes[i].gateway.s_addr)
+				fprintf(f, " via %s", addr_text(a, l->routes[i].gateway));
+		}
+		fputc('\n', f);
+		dns0_pad = 3;
+	} else {
+		fprintf(f, " gateway: %-16s", addr_text(a, l->router));
+	}
+	/* klibc's columns: the dns labels are padded to line up with
+	 * whichever line came before. */
+	fprintf(f, " dns0%*c: %-16s dns1%*c: %-16s\n", dns0_pad, ' ',
+		addr_text(a, l->dns[0]), 8 - dns0_pad, ' ', addr_text(b, l->dns[1]));
+	if (l->hostname[0])
+		fprintf(f, " host   : %-64s\n", l->hostname);
+	if (l->domain[0])
+		fprintf(f, " domain : %-64s\n", l->domain);
+	if (l->nisdomain[0])
+		fprintf(f, " nisdomain: %-64s\n", l->nisdomain);
+	fprintf(f, " rootserver: %s rootpath: %s\n filename  : %s\n",
+		addr_text(a, root_server(l)), l->rootpath, l->file);
+	return ferror(f) ? -EIO : 0;
+}

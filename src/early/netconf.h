@@ -1,0 +1,64 @@
+/*
+ * netconf.h - what ipconfig tells the rest of early boot once an
+ * interface is configured, in klibc's formats, so initramfs-tools'
+ * scripts read ours unchanged:
+ *
+ *   - /run/net-<DEVICE>.conf, shell variables that configure_networking
+ *     sources, as klibc 2.0.12's ipconfig writes them (main.c,
+ *     dump_device_config): every value in single quotes, ' and ! closed
+ *     out of them ('\'' and '\!'), unset addresses 0.0.0.0, unset
+ *     strings '', in a fixed order; IPV4ROUTE<i>SUBNET/GATEWAY pairs
+ *     stand in place of IPV4GATEWAY when option 121 gave routes;
+ *   - the "IP-Config: eth0 complete (dhcp from 10.0.2.2):" summary
+ *     printed on stdout, in klibc's layout (print_device_config).
+ *
+ * Only text: no sockets. Unlike klibc, the gateway written is option 3
+ * (klibc falls back to giaddr, the relay agent, which is not a router).
+ */
+#ifndef ES_EARLY_NETCONF_H
+#define ES_EARLY_NETCONF_H
+
+#include <stdio.h>
+
+#include "net/dhcp.h"
+
+/* The file klibc writes: printf format, the device name its argument. */
+#define NETCONF_PATH_FMT "/run/net-%s.conf"
+#define NETCONF_DEVICE_SIZE 16	/* IFNAMSIZ */
+
+/* PROTO: how the address was obtained. */
+enum netconf_proto {
+	NETCONF_NONE,	/* static ip= (or none) */
+	NETCONF_BOOTP,
+	NETCONF_DHCP,
+};
+
+/*
+ * A finished configuration. For BOOTP and DHCP, lease is the parsed
+ * answer (the ACK). For a static ip=, the applet fills the lease fields
+ * ip= names: yiaddr (client), siaddr (server), router (gateway),
+ * netmask, broadcast, hostname, dns[0] and dns[1], ntp[0]; the rest
+ * stay zero. The address fields are written as they are: guessing a
+ * netmask or broadcast that is missing is the applet's.
+ */
+struct netconf {
+	char device[NETCONF_DEVICE_SIZE];	/* "eth0", NUL-terminated */
+	enum netconf_proto proto;
+	long uptime;	/* seconds since boot when done (sysinfo) */
+	struct dhcp_lease lease;
+};
+
+/* Writes the text of /run/net-<DEVICE>.conf to f. Returns 0, or -EIO
+ * when f reports an error. */
+int netconf_write(FILE *f, const struct netconf *c);
+
+/* Writes that text to path atomically: into path.tmp in the same
+ * directory, then renamed over path (not fsync'ed). Mode 0644. Returns
+ * 0 or -errno; on error path is untouched and path.tmp removed. */
+int netconf_save(const struct netconf *c, const char *path);
+
+/* Prints klibc's summary lines to f ("IP-Config: eth0 complete ...").
+ * Returns 0, or -EIO when f reports an error. */
+int netconf_print(FILE *f, const struct netconf *c);
+
+#endif
