@@ -11,5 +11,6 @@ int run_init_main(int argc, char **argv);
 int fstype_main(int argc, char **argv);
 int modprobe_main(int argc, char **argv);
 int resume_main(int argc, char **argv);
+int nfsmount_main(int argc, char **argv);
 
 #endif

@@ -22,6 +22,7 @@ static const struct applet applets[] = {
 	{ "fstype", fstype_main },
 	{ "modprobe", modprobe_main },
 	{ "resume", resume_main },
+	{ "nfsmount", nfsmount_main },
 };
 
 static const struct applet *

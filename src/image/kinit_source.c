@@ -20,7 +20,7 @@
 /* The applets' names, each a link to /init. /sbin/modprobe is where the
  * kernel runs its module helper by default. */
 static const char *const applet_links[] = {
-	"/bin/kinit", "/bin/run-init", "/bin/fstype", "/bin/resume",
+	"/bin/kinit", "/bin/run-init", "/bin/fstype", "/bin/resume", "/bin/nfsmount",
 	"/sbin/modprobe",
 };
 

@@ -1,0 +1,148 @@
+/*
+ * nfsmount.c - the nfsmount applet, klibc's command line:
+ *
+ *   nfsmount [-o OPTIONS]... [-p PORTMAP_FILE] SERVER:/PATH [DIR]
+ *
+ * DIR defaults to /nfs_root. OPTIONS are klibc's and the kernel's
+ * (nfsspec.h); several -o add up. -p is accepted and ignored: klibc
+ * wrote a portmap answer there for a later portmap-less boot, and the
+ * kernel's text options need none. Exit 0 mounted, 1 usage or bad
+ * options, 2 the mount failed.
+ */
+#include "early/applets.h"
+#include "early/nfsmount.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <netinet/in.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#define NFS_PORT 2049
+
+/* The server's address as the kernel takes it in addr= ("[a::b]"
+ * becomes "a::b"), and a socket address for finding our own. */
+static int
+server_address(const char *server, char *text, size_t size,
+	       struct sockaddr_storage *sa, struct es_error *err)
+{
+	struct sockaddr_in *in = (struct sockaddr_in *)sa;
+	struct sockaddr_in6 *in6 = (struct sockaddr_in6 *)sa;
+	size_t len = strlen(server);
+
+	memset(sa, 0, sizeof(*sa));
+	if (server[0] == '[' && len > 2 && len - 2 < size) {
+		memcpy(text, server + 1, len - 2);
+		text[len - 2] = '\0';
+		in6->sin6_family = AF_INET6;
+		in6->sin6_port = htons(NFS_PORT);
+		if (inet_pton(AF_INET6, text, &in6->sin6_addr) == 1)
+			return 0;
+	} else if (len < size && inet_pton(AF_INET, server, &in->sin_addr) == 1) {
+		memcpy(text, server, len + 1);
+		in->sin_family = AF_INET;
+		in->sin_port = htons(NFS_PORT);
+		return 0;
+	}
+	return es_fail(err, EINVAL, "%s: not an IP address (host names are not resolved)",
+		       server);
+}
+
+/* Our address towards sa: what a connected UDP socket is bound to
+ * (nothing is sent). "" when there is no route. */
+static void
+client_address(const struct sockaddr_storage *sa, char *text, size_t size)
+{
+	struct sockaddr_storage me;
+	socklen_t len = sizeof(me);
+	int fd = socket(sa->ss_family, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	const void *addr = sa->ss_family == AF_INET ?
+		(const void *)&((struct sockaddr_in *)&me)->sin_addr :
+		(const void *)&((struct sockaddr_in6 *)&me)->sin6_addr;
+
+	text[0] = '\0';
+	if (fd < 0)
+		return;
+	if (connect(fd, (const struct sockaddr *)sa, sizeof(*sa)) == 0 &&
+	    getsockname(fd, (struct sockaddr *)&me, &len) == 0 &&
+	    !inet_ntop(sa->ss_family, addr, text, (socklen_t)size))
+		text[0] = '\0';
+	close(fd);
+}
+
+int
+nfs_mount(const struct nfs_spec *spec, const char *dir, struct es_error *err)
+{
+	char server[INET6_ADDRSTRLEN + 1], client[INET6_ADDRSTRLEN + 1];
+	char source[NFS_HOST_MAX + NFS_PATH_MAX + 2];
+	struct sockaddr_storage sa;
+	struct nfs_mount_args a;
+	int rc;
+
+	if ((rc = server_address(spec->server, server, sizeof(server), &sa, err)) < 0)
+		return rc;
+	client_address(&sa, client, sizeof(client));
+	if ((rc = nfs_mount_args(&a, spec->options, server, client, err)) < 0)
+		return rc;
+	snprintf(source, sizeof(source), "%s:%s", spec->server, spec->path);
+	if (mount(source, dir, a.type, a.flags, a.data) == 0)
+		return 0;
+	rc = errno;
+	return es_fail(err, rc, "mount %s on %s (%s %s%s): %s", source, dir, a.type,
+		       a.data, a.flags & MS_RDONLY ? ",ro" : "", strerror(rc));
+}
+
+static int
+usage(void)
+{
+	fputs("usage: nfsmount [-o OPTIONS]... [-p PORTMAP_FILE] SERVER:/PATH [DIR]\n", stderr);
+	return 1;
+}
+
+int
+nfsmount_main(int argc, char **argv)
+{
+	struct nfs_spec spec;
+	struct es_error err = { 0 };
+	char options[NFS_OPTIONS_MAX] = "";
+	const char *dir;
+	struct stat st;
+	int c;
+
+	while ((c = getopt(argc, argv, "o:p:")) != -1) {
+		size_t used = strlen(options);
+
+		if (c == 'p')
+			continue;
+		if (c != 'o')
+			return usage();
+		if (snprintf(options + used, sizeof(options) - used, "%s%s", used ? "," : "",
+			     optarg) >= (int)(sizeof(options) - used)) {
+			fprintf(stderr, "nfsmount: options longer than %zu bytes\n",
+				sizeof(options) - 1);
+			return 1;
+		}
+	}
+	if (optind >= argc || argc - optind > 2)
+		return usage();
+	dir = optind + 1 < argc ? argv[optind + 1] : "/nfs_root";
+	if (nfs_spec_source(&spec, argv[optind], &err) < 0) {
+		fprintf(stderr, "nfsmount: %s\n", err.msg);
+		return 1;
+	}
+	memcpy(spec.options, options, sizeof(options));
+	if (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode)) {
+		fprintf(stderr, "nfsmount: %s: not a directory\n", dir);
+		return 1;
+	}
+	if (nfs_mount(&spec, dir, &err) < 0) {
+		fprintf(stderr, "nfsmount: %s\n", err.msg);
+		/* Exit 2 when the kernel refused, 1 for what nfsmount refused. */
+		return strncmp(err.msg, "mount ", 6) == 0 ? 2 : 1;
+	}
+	return 0;
+}
