@@ -9,13 +9,17 @@ set -eu
 build_pkgs="gcc make pkg-config libc6-dev musl-tools linux-libc-dev
 	zlib1g-dev libbz2-dev liblzma-dev liblz4-dev libzstd-dev liblzo2-dev"
 # Peers run as test oracles, QEMU boots Debian's kernel, xz-utils and
-# binutils unpack the kernel's own sources and images.
+# binutils unpack the kernel's own sources and images. The network tests
+# run dnsmasq (dnsmasq-base: the binary without a service), nfs-ganesha
+# and rpcbind inside namespaces of their own; none of them may run as a
+# service of the machine (see the install below).
 check_pkgs="$build_pkgs libcmocka-dev perl cpio libarchive-tools busybox
 	gzip bzip2 zstd lz4 lzop initramfs-tools dracut-core
 	qemu-system-x86 xz-utils binutils dpkg-dev procps util-linux
 	e2fsprogs iproute2 kmod mount dash
 	xfsprogs btrfs-progs squashfs-tools dosfstools mtools f2fs-tools
-	erofs-utils genisoimage fdisk klibc-utils libcap2-bin"
+	erofs-utils genisoimage fdisk klibc-utils libcap2-bin
+	dnsmasq-base nfs-ganesha nfs-ganesha-vfs rpcbind"
 # make demo: the build, the kernel's unpacking, QEMU and mke2fs.
 demo_pkgs="$build_pkgs qemu-system-x86 xz-utils binutils dpkg-dev util-linux
 	e2fsprogs kmod"
@@ -42,6 +46,16 @@ if [ "$(id -u)" != 0 ]; then
 fi
 echo "deps: installing$missing" >&2
 export DEBIAN_FRONTEND=noninteractive
+# Packages such as rpcbind and nfs-ganesha start their daemon when
+# installed: a policy-rc.d that refuses every start (exit 101, see
+# invoke-rc.d(8)) keeps them stopped; one already there is left alone.
+# systemd's deb-systemd-invoke honours it too.
+policy=/usr/sbin/policy-rc.d
+own_policy=
+if [ ! -e "$policy" ]; then
+	printf '#!/bin/sh\nexit 101\n' > "$policy" && chmod 0755 "$policy" && own_policy=1
+	trap '[ -z "$own_policy" ] || rm -f "$policy"' EXIT
+fi
 apt-get update -qq
 # shellcheck disable=SC2086
 apt-get install -y -qq --no-install-recommends $missing >/dev/null

@@ -1,0 +1,169 @@
+#!/bin/sh
+# The NFS test server (tests/lib/nfs.sh) proven with a QEMU boot: a
+# busybox initramfs gets an address from QEMU's user network (udhcpc),
+# mounts the export that nfs-ganesha serves through 10.0.2.2 with the
+# kernel's text options, prints a marker file of the export, writes a
+# file back and powers off. NFSv4.2, v4.0 and v3; each written file must
+# appear in the exported directory on this side.
+. "$(dirname "$0")/../lib/tap.sh"
+. "$TOP/tests/lib/qemu.sh"
+. "$TOP/tests/lib/busybox.sh"
+. "$TOP/tests/lib/nfs.sh"
+unset SOURCE_DATE_EPOCH
+
+I=$BIN/initramfs
+[ "$(id -u)" = 0 ] || skip_all "needs root (namespaces)"
+[ -x "$I" ] || skip_all "initramfs is not built (run make)"
+command -v ganesha.nfsd >/dev/null 2>&1 || skip_all "ganesha.nfsd is not installed (nfs-ganesha)"
+unshare --mount --net --pid --fork true 2>/dev/null ||
+	skip_all "cannot make mount, network and pid namespaces (unshare)"
+command -v "$QEMU" >/dev/null 2>&1 || skip_all "$QEMU is not installed (qemu-system-x86)"
+QEMU_KERNEL=$(kernel_vmlinux 2>"$T/kernel.err") ||
+	skip_all "cannot get Debian's kernel: $(tail -n 1 "$T/kernel.err")"
+export QEMU_KERNEL
+MODDIR=$(kernel_moddir 2>"$T/kernel.err") ||
+	skip_all "cannot get Debian's modules: $(tail -n 1 "$T/kernel.err")"
+BB=$(busybox_static 2>"$T/bb.err") ||
+	skip_all "cannot get a static busybox: $(tail -n 1 "$T/bb.err")"
+cd "$T" || exit 1
+
+# The guest's /init: the mount's type and options come from the kernel
+# command line (NFSTYPE=, NFSOPTS=, NAME=: the kernel hands parameters
+# it does not know to init as environment variables).
+cat > init.sh <<'EOF'
+#!/bin/sh
+# The firmware's last words ("Booting from ROM..") end without a newline.
+echo
+/bin/busybox --install -s /bin
+export PATH=/bin
+mount -t proc proc /proc
+mount -t sysfs sysfs /sys
+mount -t devtmpfs devtmpfs /dev
+for m in virtio_pci virtio_net nfs nfsv3 nfsv4; do
+	modprobe "$m" || echo "GUEST: modprobe $m failed"
+done
+ip link set lo up
+ip link set eth0 up
+if udhcpc -i eth0 -n -q -f -t 5 -T 1 -s /bin/dhcp-script >/dev/null 2>&1; then
+	echo "GUEST-NET: $(ip -4 addr show dev eth0 | sed -n "s/.*inet \([0-9./]*\).*/\1/p")"
+else
+	echo "GUEST: udhcpc failed"
+fi
+if mount -t "$NFSTYPE" -o "$NFSOPTS" 10.0.2.2:/export /mnt; then
+	echo "GUEST-MOUNT: $(grep ' /mnt ' /proc/mounts)"
+	echo "GUEST-MARKER: $(cat /mnt/marker)"
+	echo "written by the guest over $NAME" > "/mnt/from-$NAME" &&
+		echo "GUEST-WROTE: from-$NAME"
+	umount /mnt || echo "GUEST: umount failed"
+else
+	echo "GUEST: mount failed"
+fi
+echo GUEST-END
+poweroff -f
+EOF
+cat > dhcp-script <<'EOF'
+#!/bin/sh
+case $1 in
+bound | renew)
+	ip addr add "$ip/$mask" dev "$interface"
+	[ -z "$router" ] || ip route add default via "${router%% *}" dev "$interface"
+	;;
+esac
+exit 0
+EOF
+cat > guest.list <<EOF
+dir /proc 0755 0 0
+dir /sys 0755 0 0
+dir /dev 0755 0 0
+dir /mnt 0755 0 0
+dir /bin 0755 0 0
+nod /dev/console 0600 0 0 c 5 1
+file /bin/busybox $BB 0755 0 0
+slink /bin/sh busybox 0777 0 0
+file /bin/dhcp-script $T/dhcp-script 0755 0 0
+file /init $T/init.sh 0755 0 0
+EOF
+"$I" build -o guest.img --moddir "$MODDIR" --compress zstd \
+	--modules virtio_pci,virtio_net,nfsv4,nfsv3 guest.list 2>build.err
+ok "the guest image builds" test -s guest.img
+[ -s guest.img ] || diag "$(cat build.err)"
+mods=$("$I" list guest.img | grep '\.ko' | sed 's,.*/,,' | tr '\n' ' ')
+for m in virtio_pci.ko virtio_net.ko sunrpc.ko nfs.ko nfsv4.ko nfsv3.ko; do
+	like "$mods" "(^| )$m" "the image holds $m"
+done
+
+mkdir export
+MARKER="exported by ganesha $$"
+printf '%s\n' "$MARKER" > export/marker
+
+# The server alone: its ports exist in its namespace only.
+host_2049=$(ss -Hltn "sport = :$NFS_PORT" | wc -l)
+host_ganesha=$(ls -d /run/ganesha 2>/dev/null)
+if nfs_start v3 "$T/export" 2>nfs.err; then
+	_tap_result 0 "the v3 server starts"
+	like "$(nfs_exec rpcinfo -p 127.0.0.1 2>&1 | tr -s ' ' | tr '\n' ';')" \
+		"100003 3 tcp 2049 nfs;.*100005 3 tcp $NFS_MNT_PORT mountd" \
+		"rpcbind knows NFSv3 and MOUNT on $NFS_MNT_PORT (nfs_exec)"
+	is "$(ss -Hltn "sport = :$NFS_PORT" | wc -l)" "$host_2049" \
+		"no new listener on port $NFS_PORT on the machine"
+	is "$(ls -d /run/ganesha 2>/dev/null)" "$host_ganesha" "nor a /run/ganesha"
+	p=$NFS_PID
+	nfs_stop
+	ok "nfs_stop ends the namespace's processes" test ! -d "/proc/$p"
+else
+	_tap_result 1 "the v3 server starts"
+	diag "$(cat nfs.err)"
+fi
+
+# boot NAME: the guest, with the server already running (inside
+# nfs_serve); its console in NAME.console.
+boot() {
+	QEMU_ARGS=$NFS_QEMU_NET \
+		qemu_boot guest.img "quiet NAME=$1 NFSTYPE=$2 NFSOPTS=$3" 120 "$1.log" \
+		'^GUEST-END|Kernel panic'
+	_b_rc=$?
+	echo "$NFS_PID" > "$1.server"
+	qemu_console "$1.log" > "$1.console"
+	echo "$QEMU_BOOT_SECS" > "$1.secs"
+	return $_b_rc
+}
+
+# check NAME VERSION: what the guest said and wrote.
+check() {
+	diag "$1: boot took $(cat "$1.secs") s"
+	if ! grep -q '^GUEST-END' "$1.console"; then
+		_tap_result 1 "$1: the guest runs to its end"
+		diag "$(tail -n 20 "$1.console")" "$(tail -n 5 "$1.log.qemu" 2>/dev/null)"
+	else
+		_tap_result 0 "$1: the guest runs to its end"
+	fi
+	like "$(sed -n 's/^GUEST-NET: //p' "$1.console")" '^10\.0\.2\.15/24$' \
+		"$1: udhcpc gets 10.0.2.15/24 from QEMU's user network"
+	like "$(sed -n 's/^GUEST-MOUNT: //p' "$1.console")" \
+		"^10\\.0\\.2\\.2:/export /mnt nfs4? rw,.*vers=$2[,.]" "$1: the export is mounted, version $2"
+	is "$(sed -n 's/^GUEST-MARKER: //p' "$1.console")" "$MARKER" "$1: the guest reads the marker"
+	is "$(cat "export/from-$1" 2>/dev/null)" "written by the guest over $1" \
+		"$1: the file the guest wrote is in the exported directory"
+	grep '^GUEST: ' "$1.console" | sed 's/^/# /'
+}
+
+nfs_serve v4 "$T/export" boot v42 nfs4 "$NFS_OPTS_V42"
+rc=$?
+[ "$rc" != 125 ] || diag "the v4 server did not start" "$(nfs_log | tail -n 5)"
+check v42 4.2
+nfs_serve v4 "$T/export" boot v40 nfs4 "$NFS_OPTS_V40"
+check v40 4.0
+nfs_serve v3 "$T/export" boot v3 nfs "$NFS_OPTS_V3"
+rc=$?
+[ "$rc" != 125 ] || diag "the v3 server did not start" "$(nfs_log | tail -n 5)"
+check v3 3
+
+# The namespaces' first processes (ganesha and rpcbind die with them).
+left=
+for f in v42.server v40.server v3.server; do
+	p=$(cat "$f" 2>/dev/null)
+	[ -z "$p" ] || ! kill -0 "$p" 2>/dev/null || left="$left $p"
+done
+is "$left" "" "no server is left running"
+
+done_testing
