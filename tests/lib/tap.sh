@@ -36,28 +36,32 @@ _tap_result() { # status description
 	_tap_todo=
 }
 
+# ok, is, like and same_file return 1 when the check fails, so that
+# `ok ... || diag "$(cat log)"` adds what explains it.
+
 # ok DESCRIPTION COMMAND...: passes when COMMAND exits 0.
 ok() {
 	_d=$1; shift
-	if "$@"; then _tap_result 0 "$_d"; else _tap_result 1 "$_d"; diag "command failed: $*"; fi
+	if "$@"; then _tap_result 0 "$_d"; else
+		_tap_result 1 "$_d"; diag "command failed: $*"; return 1; fi
 }
 
 # is GOT EXPECTED DESCRIPTION
 is() {
 	if [ "$1" = "$2" ]; then _tap_result 0 "$3"; else
-		_tap_result 1 "$3"; diag "expected: $2" "     got: $1"; fi
+		_tap_result 1 "$3"; diag "expected: $2" "     got: $1"; return 1; fi
 }
 
 # like GOT PATTERN DESCRIPTION: grep -E pattern in GOT
 like() {
 	if printf '%s\n' "$1" | grep -Eq -- "$2"; then _tap_result 0 "$3"; else
-		_tap_result 1 "$3"; diag "expected to match: $2" "     got: $1"; fi
+		_tap_result 1 "$3"; diag "expected to match: $2" "     got: $1"; return 1; fi
 }
 
 # same_file A B DESCRIPTION: byte-identical files
 same_file() {
 	if cmp -s "$1" "$2"; then _tap_result 0 "$3"; else
-		_tap_result 1 "$3"; diag "files differ: $1 $2" "$(cmp "$1" "$2" 2>&1 | head -1)"; fi
+		_tap_result 1 "$3"; diag "files differ: $1 $2" "$(cmp "$1" "$2" 2>&1 | head -1)"; return 1; fi
 }
 
 skip() { _tap_n=$((_tap_n + 1)); echo "ok $_tap_n # skip $1"; }
