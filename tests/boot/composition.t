@@ -16,11 +16,8 @@ unset SOURCE_DATE_EPOCH
 
 I=$BIN/initramfs
 [ -x "$I" ] || skip_all "$I is not built (run make)"
-command -v "$QEMU" >/dev/null 2>&1 || skip_all "$QEMU is not installed (qemu-system-x86)"
 command -v mke2fs >/dev/null 2>&1 || skip_all "mke2fs is not installed (e2fsprogs)"
-QEMU_KERNEL=$(kernel_vmlinux 2>"$T/kernel.err") ||
-	skip_all "cannot get Debian's kernel: $(tail -n 1 "$T/kernel.err")"
-export QEMU_KERNEL
+qemu_need_kernel
 MODDIR=$(kernel_moddir 2>"$T/kernel.err") ||
 	skip_all "cannot get Debian's modules: $(tail -n 1 "$T/kernel.err")"
 KVER=$(kernel_release)

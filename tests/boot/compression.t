@@ -34,13 +34,10 @@ unset SOURCE_DATE_EPOCH
 
 I=$BIN/initramfs
 [ -x "$I" ] || skip_all "$I is not built (run make)"
-command -v "$QEMU" >/dev/null 2>&1 || skip_all "$QEMU is not installed (qemu-system-x86)"
 command -v perl >/dev/null 2>&1 || skip_all "perl is not installed"
 perl -MJSON::PP -e 1 2>/dev/null || skip_all "perl's JSON::PP is not installed"
 
-QEMU_KERNEL=$(kernel_vmlinux 2>"$T/kernel.err") ||
-	skip_all "cannot get Debian's kernel: $(tail -n 1 "$T/kernel.err")"
-export QEMU_KERNEL
+qemu_need_kernel
 BB=$(busybox_static 2>"$T/bb.err") ||
 	skip_all "cannot get a static busybox: $(tail -n 1 "$T/bb.err")"
 cd "$T" || exit 1

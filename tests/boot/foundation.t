@@ -29,11 +29,8 @@ unset SOURCE_DATE_EPOCH
 I=$BIN/initramfs
 [ -x "$I" ] || skip_all "$I is not built (run make)"
 command -v musl-gcc >/dev/null 2>&1 || skip_all "musl-gcc is not installed (musl-tools)"
-command -v "$QEMU" >/dev/null 2>&1 || skip_all "$QEMU is not installed (qemu-system-x86)"
 command -v perl >/dev/null 2>&1 || skip_all "perl is not installed"
-QEMU_KERNEL=$(kernel_vmlinux 2>"$T/kernel.err") ||
-	skip_all "cannot get Debian's kernel: $(tail -n 1 "$T/kernel.err")"
-export QEMU_KERNEL
+qemu_need_kernel
 cd "$T" || exit 1
 
 FM=1234567890	# mtime of the source files

@@ -20,10 +20,7 @@ unset SOURCE_DATE_EPOCH
 
 I=$BIN/initramfs
 [ -x "$I" ] && [ -x "$BIN/kinit" ] || skip_all "initramfs and kinit are not built (run make)"
-command -v "$QEMU" >/dev/null 2>&1 || skip_all "$QEMU is not installed (qemu-system-x86)"
-QEMU_KERNEL=$(kernel_vmlinux 2>"$T/kernel.err") ||
-	skip_all "cannot get Debian's kernel: $(tail -n 1 "$T/kernel.err")"
-export QEMU_KERNEL
+qemu_need_kernel
 MODDIR=$(kernel_moddir 2>"$T/kernel.err") ||
 	skip_all "cannot get Debian's modules: $(tail -n 1 "$T/kernel.err")"
 BB=$(busybox_static 2>"$T/bb.err") ||

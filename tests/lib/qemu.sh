@@ -24,6 +24,10 @@
 #       kernel boots under it (some hosts offer a /dev/kvm on which the
 #       kernel faults), else tcg. The verdict of that trial boot is kept
 #       in $ES_CACHE/qemu-accel-<host> so it is paid once.
+#   qemu_need_kernel
+#       for a boot test, before its first boot: skips the whole file
+#       (skip_all) unless $QEMU is installed and Debian's kernel can be
+#       had; sets and exports QEMU_KERNEL.
 #   qemu_console LOGFILE
 #       prints the console log without carriage returns (the serial
 #       line ends lines with CR LF).
@@ -34,6 +38,13 @@
 command -v kernel_vmlinux >/dev/null 2>&1 || . "$TOP/tests/lib/kernel.sh"
 
 QEMU=${QEMU:-qemu-system-x86_64}
+
+qemu_need_kernel() {
+	command -v "$QEMU" >/dev/null 2>&1 || skip_all "$QEMU is not installed (qemu-system-x86)"
+	QEMU_KERNEL=$(kernel_vmlinux 2>"$T/kernel.err") ||
+		skip_all "cannot get Debian's kernel: $(tail -n 1 "$T/kernel.err")"
+	export QEMU_KERNEL
+}
 
 _qemu_alive() { # PID: the process exists and is not a zombie
 	[ -r "/proc/$1/stat" ] || return 1

@@ -17,10 +17,7 @@ I=$BIN/initramfs
 command -v ganesha.nfsd >/dev/null 2>&1 || skip_all "ganesha.nfsd is not installed (nfs-ganesha)"
 unshare --mount --net --pid --fork true 2>/dev/null ||
 	skip_all "cannot make mount, network and pid namespaces (unshare)"
-command -v "$QEMU" >/dev/null 2>&1 || skip_all "$QEMU is not installed (qemu-system-x86)"
-QEMU_KERNEL=$(kernel_vmlinux 2>"$T/kernel.err") ||
-	skip_all "cannot get Debian's kernel: $(tail -n 1 "$T/kernel.err")"
-export QEMU_KERNEL
+qemu_need_kernel
 MODDIR=$(kernel_moddir 2>"$T/kernel.err") ||
 	skip_all "cannot get Debian's modules: $(tail -n 1 "$T/kernel.err")"
 BB=$(busybox_static 2>"$T/bb.err") ||
