@@ -3,7 +3,7 @@
  * produced by Debian's klibc-utils 2.0.12 (/usr/lib/klibc/bin/ipconfig
  * -n) in a throwaway network namespace, over a veth pair, answered by a
  * small raw-socket DHCP/BOOTP responder sending the replies that
- * reply_for() rebuilds here; the static one from ip=10.0.2.15:10.0.2.4:
+ * lease_from() rebuilds here; the static one from ip=10.0.2.15:10.0.2.4:
  * 10.0.2.2:255.255.255.0:myhost:v0:none:10.0.2.3:10.0.2.5. The summary
  * is klibc's stdout less the lines that are not netconf's ("hardware
  * address", "guessed ..."). The DHCP and BOOTP cases go through
@@ -23,6 +23,7 @@
 #include <unistd.h>
 
 #include "early/netconf.h"
+#include "dhcp_reply.h"
 
 static const char dhcp_conf[] =
 	"DEVICE='v0'\n"
@@ -140,35 +141,22 @@ static const char static_summary[] =
 	" rootserver: 10.0.2.4 rootpath: \n"
 	" filename  : \n";
 
-static const uint8_t mac[6] = { 0x52, 0x54, 0x00, 0x12, 0x34, 0x56 };
-#define XID 0x01020304u
-
-static struct in_addr
-addr(const char *s)
-{
-	struct in_addr a;
-
-	assert_int_equal(inet_pton(AF_INET, s, &a), 1);
-	return a;
-}
-
 /* The responder's reply: yiaddr 10.0.2.15, siaddr as given, sname
  * "srv", file "pxelinux.0", then the options (n bytes, end included). */
 static void
 lease_from(struct netconf *c, const char *siaddr, const char *opts, size_t n)
 {
-	uint8_t b[DHCP_MSG_MAX] = { 2, 1, 6, 0, 1, 2, 3, 4 };
+	struct reply r;
+	struct in_addr server = addr(siaddr);
 
-	memcpy(b + 16, "\x0a\x00\x02\x0f", 4);
-	memcpy(&b[20], &(struct in_addr){ addr(siaddr).s_addr }, 4);
-	memcpy(b + 28, mac, 6);
-	memcpy(b + 44, "srv", 3);
-	memcpy(b + 108, "pxelinux.0", 10);
-	memcpy(b + 236, "\x63\x82\x53\x63", 4);
-	memcpy(b + 240, opts, n);
+	reply_start(&r);
+	memcpy(r.b + 20, &server, 4);
+	memcpy(r.b + 44, "srv", 3);
+	memcpy(r.b + 108, "pxelinux.0", 10);
+	raw(&r, opts, n);
 	memset(c, 0, sizeof(*c));
 	strcpy(c->device, "v0");
-	assert_int_equal(dhcp_parse(&c->lease, b, 240 + n, XID, mac), 0);
+	assert_int_equal(parse(&c->lease, &r), 0);
 }
 
 #define LEASE_FROM(c, siaddr, s) lease_from(c, siaddr, s, sizeof(s) - 1)
