@@ -36,11 +36,10 @@
 static void
 read_params(struct kinit *k, int argc, char **argv)
 {
-	char cmdline[4096];
-
 	boot_params_init(&k->params);
-	if (sysfile_read("/proc/cmdline", cmdline, sizeof(cmdline)) >= 0)
-		boot_params_parse(&k->params, cmdline);
+	if (sysfile_read("/proc/cmdline", k->cmdline, sizeof(k->cmdline)) < 0)
+		k->cmdline[0] = '\0';
+	boot_params_parse(&k->params, k->cmdline);
 	k->init_args = calloc((size_t)argc + 1, sizeof(char *));
 	k->ninit_args = 0;
 	for (int i = 1; i < argc; i++)
@@ -86,8 +85,7 @@ load_modules(struct kinit *k)
 		return;
 	k->mods_open = true;
 	modload_blacklist(&k->mods, k->params.blacklist);
-	if (sysfile_read("/proc/cmdline", list, sizeof(list)) >= 0)
-		modload_params(&k->mods, list);
+	modload_params(&k->mods, k->cmdline);
 	/* request_module() runs this; it is the default, said once more
 	 * in case the kernel was built with another. */
 	sysfile_write("/proc/sys/kernel/modprobe", KINIT_MODPROBE);

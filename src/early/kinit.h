@@ -23,10 +23,11 @@
 #define KINIT_ROOT_WAIT_DEFAULT 30u
 /* A comma list of filesystem types: rootfstype=, or every type the
  * kernel has when the root's is not one kinit knows. */
-#define KINIT_FSTYPES_MAX 512u
+#define KINIT_FSTYPES_MAX 1024u
 
 struct kinit {
 	struct log log;
+	char cmdline[4096];		/* /proc/cmdline, "" if unreadable */
 	struct boot_params params;
 	struct rootspec root;
 	struct modload mods;

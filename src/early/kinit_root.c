@@ -129,19 +129,48 @@ kinit_find_root(struct kinit *k)
 	return 0;
 }
 
+/* The filesystem types the kernel has (/proc/filesystems), in its
+ * order, as a comma list in list[size]; with devices_only, only those
+ * that mount a device (not the "nodev" ones). */
+static void
+kernel_fstypes(char *list, size_t size, bool devices_only)
+{
+	char buf[4096], *line, *save = NULL;
+	size_t len = 0;
+
+	list[0] = '\0';
+	if (sysfile_read("/proc/filesystems", buf, sizeof(buf)) < 0)
+		return;
+	for (line = strtok_r(buf, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		const char *name = strchr(line, '\t');
+		int n;
+
+		if (!name || !name[1] || (devices_only && name != line))
+			continue;	/* "nodev\tsysfs" */
+		n = snprintf(list + len, size - len, "%s%s", len ? "," : "", name + 1);
+		if (n < 0 || (size_t)n >= size - len) {
+			list[len] = '\0';
+			return;
+		}
+		len += (size_t)n;
+	}
+}
+
 /* Whether the kernel has the filesystem type registered already. */
 static bool
 have_fstype(const char *type)
 {
-	char buf[4096], *line, *save = NULL;
+	char list[KINIT_FSTYPES_MAX];
+	size_t want = strlen(type);
 
-	if (sysfile_read("/proc/filesystems", buf, sizeof(buf)) < 0)
-		return false;
-	for (line = strtok_r(buf, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
-		char *name = strchr(line, '\t');
+	kernel_fstypes(list, sizeof(list), false);
+	for (const char *p = list; *p;) {
+		size_t len = strcspn(p, ",");
 
-		if (name && strcmp(name + 1, type) == 0)
+		if (len == want && strncmp(p, type, len) == 0)
 			return true;
+		p += len;
+		p += *p == ',';
 	}
 	return false;
 }
@@ -191,33 +220,6 @@ mount_listed(struct kinit *k, const char *dev, const char *list, int fail_level)
 	return rc;
 }
 
-/* The kernel's own fallback (init/do_mounts.c): every type it has that
- * mounts a device ("nodev" ones do not), in its order, as a comma
- * list. */
-static void
-kernel_fstypes(char *list, size_t size)
-{
-	char buf[4096], *line, *save = NULL;
-	size_t len = 0;
-
-	list[0] = '\0';
-	if (sysfile_read("/proc/filesystems", buf, sizeof(buf)) < 0)
-		return;
-	for (line = strtok_r(buf, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
-		const char *name = line + 1;
-		int n;
-
-		if (line[0] != '\t' || !*name)
-			continue;	/* "nodev\tsysfs" */
-		n = snprintf(list + len, size - len, "%s%s", len ? "," : "", name);
-		if (n < 0 || (size_t)n >= size - len) {
-			list[len] = '\0';
-			return;
-		}
-		len += (size_t)n;
-	}
-}
-
 int
 kinit_mount_root(struct kinit *k)
 {
@@ -233,7 +235,9 @@ kinit_mount_root(struct kinit *k)
 		type = bd->fs.type;
 	}
 	if (!type[0]) {
-		kernel_fstypes(fallback, sizeof(fallback));
+		/* The kernel's own fallback (init/do_mounts.c): every type
+		 * it has that mounts a device, in its order. */
+		kernel_fstypes(fallback, sizeof(fallback), true);
 		if (!fallback[0]) {
 			log_err(&k->log, "%s: no filesystem kinit knows (give rootfstype=)", dev);
 			return -EINVAL;
