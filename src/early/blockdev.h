@@ -50,7 +50,8 @@ int blockdev_probe(struct blockdev *bd, const char *devdir, unsigned need);
 bool blockdev_parse_devnum(const char *s, unsigned *major, unsigned *minor);
 
 /* Calls fn for every block device in sysfs, in directory order; stops
- * when fn returns non-zero and returns that. */
+ * when fn returns non-zero and returns that; -errno when the directory
+ * cannot be opened. */
 int blockdev_each(const char *sysfs, int (*fn)(void *ctx, const char *name),
 		  void *ctx);
 

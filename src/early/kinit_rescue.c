@@ -40,9 +40,11 @@ list_one(void *ctx, const char *name)
 void
 kinit_list_devices(struct kinit *k)
 {
+	int rc;
+
 	log_err(&k->log, "block devices:");
-	if (blockdev_each(DEVFIND_SYSFS, list_one, k) < 0)
-		log_err(&k->log, "  %s: %s", DEVFIND_SYSFS, strerror(errno));
+	if ((rc = blockdev_each(DEVFIND_SYSFS, list_one, k)) < 0)
+		log_err(&k->log, "  %s: %s", DEVFIND_SYSFS, strerror(-rc));
 }
 
 static void
@@ -93,7 +95,7 @@ kinit_rescue(struct kinit *k, const char *why)
 	diagnose(k, why);
 	if (run_shell(k))
 		return true;
-	log_err(&k->log, "no %s in the image for a rescue shell (add one: --program busybox); "
+	log_err(&k->log, "no %s in the image for a rescue shell (add one: --program /bin/busybox=/bin/sh); "
 		"giving up, panic=%d decides", KINIT_SHELL, k->params.panic_secs);
 	return false;
 }

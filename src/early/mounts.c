@@ -7,6 +7,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
@@ -30,17 +31,19 @@ kinit_mount_early(struct kinit *k)
 	for (size_t i = 0; i < sizeof(early_mounts) / sizeof(*early_mounts); i++) {
 		const struct early_mount *m = &early_mounts[i];
 
-		if (mkdir(m->target, 0755) < 0 && errno != EEXIST) {
-			log_err(&k->log, "mkdir %s: %s", m->target, strerror(errno));
-			return -errno;
+		int err;
+
+		if (mkdir(m->target, 0755) < 0 && (err = errno) != EEXIST) {
+			log_err(&k->log, "mkdir %s: %s", m->target, strerror(err));
+			return -err;
 		}
 		/* EBUSY: mounted already (the kernel's devtmpfs automount,
 		 * or kinit run a second time from the rescue shell). */
 		if (mount(m->type, m->target, m->type, m->flags, m->data) < 0 &&
-		    errno != EBUSY) {
+		    (err = errno) != EBUSY) {
 			log_err(&k->log, "mount %s on %s: %s", m->type, m->target,
-				strerror(errno));
-			return -errno;
+				strerror(err));
+			return -err;
 		}
 	}
 	return 0;
@@ -78,16 +81,16 @@ kinit_move_mounts(struct kinit *k)
 
 	for (size_t i = sizeof(early_mounts) / sizeof(*early_mounts); i-- > 0;) {
 		const char *m = early_mounts[i].target;
+		int err = 0;
 
-		int err = ENOTDIR;
-
-		memcpy(target, KINIT_ROOT, sizeof(KINIT_ROOT) - 1);
-		strcpy(target + sizeof(KINIT_ROOT) - 1, m);
+		snprintf(target, sizeof(target), "%s%s", KINIT_ROOT, m);
 		if (stat(target, &st) < 0)
 			err = errno;
-		else if (S_ISDIR(st.st_mode) && mount(m, target, NULL, MS_MOVE, NULL) < 0)
+		else if (!S_ISDIR(st.st_mode))
+			err = ENOTDIR;
+		else if (mount(m, target, NULL, MS_MOVE, NULL) < 0)
 			err = errno;
-		else if (S_ISDIR(st.st_mode)) {
+		if (!err) {
 			log_debug(&k->log, "moved %s to %s", m, target);
 			continue;
 		}
