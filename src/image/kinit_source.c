@@ -11,6 +11,7 @@
  * them (coldplug), not all at once.
  */
 #include "image/compose.h"
+#include "kmod/resolve.h"
 #include "base/xalloc.h"
 
 #include <stdlib.h>
@@ -67,7 +68,7 @@ composer_note_request(struct composer *c, const char *request)
 {
 	size_t len = c->requests ? strlen(c->requests) : 0;
 
-	if (strchr(request, '/'))	/* a path pattern: for coldplug */
+	if (kmod_is_path_pattern(request))	/* only made available: for coldplug */
 		return;
 	c->requests = xrealloc(c->requests, len + strlen(request) + 2);
 	strcpy(c->requests + len, request);
