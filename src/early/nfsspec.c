@@ -154,7 +154,7 @@ static const char *const numeric[] = {
 };
 
 struct seen {
-	bool vers, lock;
+	bool vers, lock, v4;
 };
 
 /* Whether s[0..len) is a number as strtoul(s, 0) reads it, whole. */
@@ -216,7 +216,7 @@ option(struct nfs_mount_args *a, struct seen *seen, const char *w, size_t len,
 			return es_fail(err, EINVAL, "%.*s: not an NFS version (2, 3, 4, 4.0, 4.1, 4.2)",
 				       (int)len, w);
 		seen->vers = true;
-		a->v4 = *value == '4';
+		seen->v4 = *value == '4';
 	}
 	if ((len == 4 && !strncmp(w, "lock", 4)) || (len == 6 && !strncmp(w, "nolock", 6)))
 		seen->lock = true;
@@ -228,7 +228,7 @@ nfs_mount_args(struct nfs_mount_args *a, const char *options,
 	       const char *server_addr, const char *client_addr,
 	       struct es_error *err)
 {
-	struct seen seen = { false, false };
+	struct seen seen = { false, false, false };
 	char extra[128];
 	int rc = 0;
 
@@ -245,15 +245,15 @@ nfs_mount_args(struct nfs_mount_args *a, const char *options,
 		return rc;
 	if (!seen.vers)
 		rc = append(a->data, sizeof(a->data), "vers=3", 6, err);
-	if (rc == 0 && !a->v4 && !seen.lock)
+	if (rc == 0 && !seen.v4 && !seen.lock)
 		rc = append(a->data, sizeof(a->data), "nolock", 6, err);
 	snprintf(extra, sizeof(extra), "addr=%s", server_addr);
 	if (rc == 0)
 		rc = append(a->data, sizeof(a->data), extra, strlen(extra), err);
-	if (rc == 0 && a->v4 && *client_addr) {
+	if (rc == 0 && seen.v4 && *client_addr) {
 		snprintf(extra, sizeof(extra), "clientaddr=%s", client_addr);
 		rc = append(a->data, sizeof(a->data), extra, strlen(extra), err);
 	}
-	a->type = a->v4 ? "nfs4" : "nfs";
+	a->type = seen.v4 ? "nfs4" : "nfs";
 	return rc;
 }

@@ -61,7 +61,6 @@ struct nfs_mount_args {
 	const char *type;		/* "nfs" or "nfs4" */
 	unsigned long flags;		/* MS_RDONLY for ro */
 	char data[NFS_DATA_MAX];	/* the kernel's text options */
-	bool v4;
 };
 
 /* Turns options (klibc's and the kernel's) into mount(2)'s arguments
