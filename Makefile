@@ -20,7 +20,7 @@ ES_CFLAGS := -std=gnu11 $(WARN) -Isrc -D_GNU_SOURCE -DES_VERSION='"$(VERSION)"' 
 
 # Layers, lowest first; the host tool links all of them.
 LIB_SRC := $(wildcard src/base/*.c src/cpio/*.c src/codec/*.c src/elf/*.c src/kmod/*.c \
-	src/probe/*.c src/image/*.c src/net/*.c)
+	src/probe/*.c src/image/*.c)
 # The compression libraries Debian ships; src/codec is their only user.
 LIB_LIBS := -lz -lbz2 -llzma -llzo2 -llz4 -lzstd -lpthread
 CLI_SRC := $(wildcard src/cli/*.c)
@@ -47,10 +47,14 @@ EARLY_LDFLAGS := -no-pie -Wl,--gc-sections -Wl,-z,noseparate-code -Wl,-z,norelro
 MULTIARCH := $(shell $(CC) -print-multiarch 2>/dev/null)
 UAPI := $(B)/uapi
 EARLY_SRC := $(wildcard src/early/*.c)
+# src/net (protocol codecs) is the target's alone; the host tool has no
+# use for it, the unit tests get it through libearly.a.
+NET_SRC := $(wildcard src/net/*.c)
 EARLY_SHARED := src/base/error.c src/base/strset.c src/base/xalloc.c \
-	$(wildcard src/kmod/*.c src/probe/*.c src/net/*.c)
+	$(wildcard src/kmod/*.c src/probe/*.c) $(NET_SRC)
 EARLY_OBJ := $(EARLY_SRC:%.c=$(B)/musl/%.o) $(EARLY_SHARED:%.c=$(B)/musl/%.o)
-EARLY_HOST_OBJ := $(filter-out $(B)/obj/src/early/main.o $(B)/obj/src/early/libc_%.o,$(EARLY_SRC:%.c=$(B)/obj/%.o))
+EARLY_HOST_OBJ := $(filter-out $(B)/obj/src/early/main.o $(B)/obj/src/early/libc_%.o,$(EARLY_SRC:%.c=$(B)/obj/%.o)) \
+	$(NET_SRC:%.c=$(B)/obj/%.o)
 EARLY_HOST_LIB := $(B)/libearly.a
 
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
