@@ -140,6 +140,13 @@ for fs in xfs btrfs squashfs vfat; do
 	reaches "$fs"
 	like "$(root_line "$fs")" "^/dev/vda / $fs " "$fs root by $spec, type probed"
 done
+# vfat loads its code page and character set with request_module
+# (Debian's defaults: nls_cp437, nls_ascii; nothing kinit loads
+# itself); without kinit as the kernel's module helper the mount fails.
+if [ -s vfat.console ]; then
+	like "$(root_line vfat)" 'codepage=437,iocharset=ascii' \
+		"the kernel's request_module is served: vfat got nls_cp437 and nls_ascii"
+fi
 
 # rootfstype= wins over the probe: an ext2 filesystem mounted by ext4.
 disk_fs ext2 root ext2.img 2>disk.err
