@@ -1,5 +1,6 @@
 /* blockdev.c - see blockdev.h. */
 #include "early/blockdev.h"
+#include "early/number.h"
 #include "early/sysfile.h"
 
 #include <dirent.h>
@@ -48,6 +49,7 @@ int
 blockdev_read(struct blockdev *bd, const char *sysfs, const char *name)
 {
 	char path[BLOCKDEV_NAME_MAX + 16], buf[64];
+	unsigned long long v;
 	int classdir;
 	ssize_t n;
 
@@ -65,11 +67,13 @@ blockdev_read(struct blockdev *bd, const char *sysfs, const char *name)
 		return n < 0 ? (int)n : -EINVAL;
 	}
 	snprintf(path, sizeof(path), "%s/size", name);
-	if (sysfile_read_at(classdir, path, buf, sizeof(buf)) > 0)
-		bd->size = strtoull(buf, NULL, 10) * 512u;
+	if (sysfile_read_at(classdir, path, buf, sizeof(buf)) > 0 &&
+	    number_parse(buf, 10, UINT64_MAX / 512, &v))
+		bd->size = v * 512u;
 	snprintf(path, sizeof(path), "%s/partition", name);
-	if (sysfile_read_at(classdir, path, buf, sizeof(buf)) > 0) {
-		bd->partn = (unsigned)strtoul(buf, NULL, 10);
+	if (sysfile_read_at(classdir, path, buf, sizeof(buf)) > 0 &&
+	    number_parse(buf, 10, UINT32_MAX, &v)) {
+		bd->partn = (unsigned)v;
 		read_parent(bd, classdir);
 	}
 	close(classdir);
@@ -146,26 +150,17 @@ blockdev_probe(struct blockdev *bd, const char *devdir, unsigned need)
 	return rc;
 }
 
-static bool
-parse_decimal(const char **s, unsigned *v)
-{
-	unsigned long long n = 0;
-	const char *p = *s;
-
-	for (; *p >= '0' && *p <= '9' && n <= UINT32_MAX; p++)
-		n = n * 10 + (unsigned)(*p - '0');
-	if (p == *s || n > UINT32_MAX)
-		return false;
-	*v = (unsigned)n;
-	*s = p;
-	return true;
-}
-
 bool
 blockdev_parse_devnum(const char *s, unsigned *major, unsigned *minor)
 {
-	return parse_decimal(&s, major) && *s++ == ':' &&
-	       parse_decimal(&s, minor) && *s == '\0';
+	unsigned long long ma, mi;
+
+	if (!number_scan(&s, 10, UINT32_MAX, &ma) || *s++ != ':' ||
+	    !number_parse(s, 10, UINT32_MAX, &mi))
+		return false;
+	*major = (unsigned)ma;
+	*minor = (unsigned)mi;
+	return true;
 }
 
 int

@@ -1,7 +1,9 @@
 /* cmdline.c - see cmdline.h. */
 #include "early/cmdline.h"
+#include "early/number.h"
 
 #include <ctype.h>
+#include <limits.h>
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
@@ -111,10 +113,22 @@ add_to_list(char *list, size_t size, const char *value)
 static unsigned
 parse_seconds(const char *s)
 {
-	char *end;
-	unsigned long v = strtoul(s, &end, 10);
+	unsigned long long v;
 
-	return end == s || v > 86400u * 365 ? 0 : (unsigned)v;
+	return number_scan(&s, 10, 86400u * 365, &v) ? (unsigned)v : 0;
+}
+
+/* panic=N, where a negative N reboots at once (as atoi reads it). */
+static int
+parse_int(const char *s)
+{
+	unsigned long long v;
+	bool negative = *s == '-';
+
+	s += negative;
+	if (!number_scan(&s, 10, INT_MAX, &v))
+		return 0;
+	return negative ? -(int)v : (int)v;
 }
 
 #define STRING_PARAM(key, field) { key, offsetof(struct boot_params, field), \
@@ -163,6 +177,8 @@ apply_flag(struct boot_params *p, const char *key)
 static bool
 apply_value(struct boot_params *p, const char *key, const char *value)
 {
+	unsigned long long v;
+
 	for (size_t i = 0; i < sizeof(string_params) / sizeof(*string_params); i++)
 		if (strcmp(key, string_params[i].key) == 0) {
 			set_string((char *)p + string_params[i].offset,
@@ -175,9 +191,9 @@ apply_value(struct boot_params *p, const char *key, const char *value)
 	} else if (strcmp(key, "rootdelay") == 0)
 		p->rootdelay_secs = parse_seconds(value);
 	else if (strcmp(key, "resume_offset") == 0)
-		p->resume_offset = strtoull(value, NULL, 0);
+		p->resume_offset = number_scan(&value, 0, UINT64_MAX, &v) ? v : 0;
 	else if (strcmp(key, "panic") == 0)
-		p->panic_secs = atoi(value);
+		p->panic_secs = parse_int(value);
 	else if (strcmp(key, "break") == 0)
 		p->break_at = break_point_parse(value);
 	else if (strcmp(key, "modules") == 0 || strcmp(key, "modules_load") == 0)

@@ -1,5 +1,6 @@
 /* ipspec.c - see ipspec.h. */
 #include "early/ipspec.h"
+#include "early/number.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
@@ -51,7 +52,6 @@ set_field(struct ip_spec *s, unsigned field, const char *v, size_t len,
 	uint32_t *addrs[] = { &s->client, &s->server, &s->gateway, &s->netmask,
 			      NULL, NULL, NULL, &s->dns[0], &s->dns[1], &s->ntp };
 	char text[INET_ADDRSTRLEN + 1];
-	struct in_addr in;
 	int caps;
 
 	if (field == 4)
@@ -68,10 +68,9 @@ set_field(struct ip_spec *s, unsigned field, const char *v, size_t len,
 		s->caps = (unsigned)caps;
 		return 0;
 	}
-	if (!inet_aton(text, &in))
+	if (!number_ipv4(text, addrs[field]))
 		return es_fail(err, EINVAL, "%s: not an IPv4 address: '%s'",
 			       field_names[field], text);
-	*addrs[field] = in.s_addr;
 	if (field == 0)
 		s->caps = 0;	/* a client address: static, unless autoconf says */
 	return 0;

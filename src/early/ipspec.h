@@ -15,7 +15,8 @@
  *
  * Differences from klibc: DNS0, DNS1 and NTP0 are read (klibc 2.0 reads
  * the first seven fields); a field past the tenth, or an address that
- * is not one, is an error with the field's name; rarp is accepted and
+ * is not one (addresses are dotted quads: inet_aton's "10.1" forms
+ * are refused), is an error with the field's name; rarp is accepted and
  * treated as "nothing to ask" (no one answers RARP any more).
  */
 #ifndef ES_EARLY_IPSPEC_H

@@ -12,6 +12,7 @@
  * seeded from /proc/modules.
  */
 #include "early/modload.h"
+#include "early/number.h"
 #include "early/cmdline.h"
 #include "early/sysfile.h"
 #include "base/xalloc.h"
@@ -532,8 +533,8 @@ modload_request(struct modload *m, const char *request)
 static int
 unused(const struct modload *m, const char *name)
 {
-	char path[KMOD_PATH_MAX + 32], buf[32], *end;
-	unsigned long refs;
+	char path[KMOD_PATH_MAX + 32], buf[32];
+	unsigned long long refs;
 	struct dirent *e;
 	DIR *d;
 	ssize_t n;
@@ -541,9 +542,7 @@ unused(const struct modload *m, const char *name)
 	snprintf(path, sizeof(path), "/sys/module/%s/refcnt", name);
 	if ((n = sysfile_read(path, buf, sizeof(buf))) < 0)
 		return (int)n;
-	errno = 0;
-	refs = strtoul(buf, &end, 10);
-	if (errno || end == buf || *end)
+	if (!number_parse(buf, 10, UINT32_MAX, &refs))
 		return -EINVAL;
 	snprintf(path, sizeof(path), "/sys/module/%s/holders", name);
 	if (!(d = opendir(path)))

@@ -1,5 +1,6 @@
 /* nfsspec.c - see nfsspec.h. */
 #include "early/nfsspec.h"
+#include "early/number.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -157,18 +158,15 @@ struct seen {
 	bool vers, lock, v4;
 };
 
-/* Whether s[0..len) is a number as strtoul(s, 0) reads it, whole. */
+/* Whether s[0..len) is, whole, a number the kernel takes (u32, as C
+ * writes it). */
 static bool
 is_number(const char *s, size_t len)
 {
-	char text[24], *end;
+	unsigned long long v;
+	const char *p = s;
 
-	if (!len || len >= sizeof(text) || *s == '-' || *s == '+')
-		return false;
-	memcpy(text, s, len);
-	text[len] = '\0';
-	strtoul(text, &end, 0);
-	return *end == '\0';
+	return number_scan(&p, 0, UINT32_MAX, &v) && p == s + len;
 }
 
 static bool

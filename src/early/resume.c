@@ -10,6 +10,7 @@
  * device, 2 when the kernel refused.
  */
 #include "early/applets.h"
+#include "early/number.h"
 #include "early/devfind.h"
 #include "early/resume.h"
 #include "early/sysfile.h"
@@ -65,6 +66,7 @@ resume_main(int argc, char **argv)
 	struct rootspec spec;
 	struct blockdev bd;
 	struct devfind f;
+	unsigned long long offset = 0;
 	bool check = false;
 	int c;
 
@@ -76,6 +78,10 @@ resume_main(int argc, char **argv)
 	}
 	if (optind >= argc || argc - optind > 2)
 		return usage();
+	if (optind + 1 < argc && !number_parse(argv[optind + 1], 0, UINT64_MAX, &offset)) {
+		log_err(&log, "%s: not an offset (a number of pages)", argv[optind + 1]);
+		return 1;
+	}
 	if (!rootspec_parse(&spec, argv[optind]) || spec.kind == ROOT_NFS) {
 		log_err(&log, "%s: not a device", argv[optind]);
 		return 1;
@@ -89,6 +95,5 @@ resume_main(int argc, char **argv)
 		blockdev_probe(&bd, DEVFIND_DEV, BLOCKDEV_NEED_FS);
 		return strcmp(bd.fs.type, "swsuspend") == 0 ? 0 : 1;
 	}
-	return resume_from(&bd, optind + 1 < argc ? strtoull(argv[optind + 1], NULL, 0) : 0,
-			   &log) < 0 ? 2 : 0;
+	return resume_from(&bd, offset, &log) < 0 ? 2 : 0;
 }

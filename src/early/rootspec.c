@@ -1,8 +1,10 @@
 /* rootspec.c - see rootspec.h. */
 #include "early/rootspec.h"
+#include "early/number.h"
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <limits.h>
 #include <string.h>
 #include <strings.h>
 
@@ -36,14 +38,18 @@ set_value(struct rootspec *spec, enum rootspec_kind kind, const char *v)
 static bool
 parse_partuuid(struct rootspec *spec, const char *v)
 {
-	const char *off = strchr(v, '/');
-	char *end;
+	const char *off = strchr(v, '/'), *n;
+	unsigned long long abs;
+	bool negative;
 
 	if (!off || strncmp(off, "/PARTNROFF=", 11) != 0)
 		return set_value(spec, ROOT_PARTUUID, v);
-	spec->partnroff = (int)strtol(off + 11, &end, 10);
-	if (end == off + 11 || *end || (size_t)(off - v) >= sizeof(spec->value))
+	n = off + 11;
+	negative = *n == '-';
+	if (!number_parse(n + negative, 10, INT_MAX, &abs) ||
+	    (size_t)(off - v) >= sizeof(spec->value))
 		return false;
+	spec->partnroff = negative ? -(int)abs : (int)abs;
 	memcpy(spec->value, v, (size_t)(off - v));
 	spec->value[off - v] = '\0';
 	spec->kind = ROOT_PARTUUID;
@@ -54,15 +60,13 @@ parse_partuuid(struct rootspec *spec, const char *v)
 static bool
 parse_number(struct rootspec *spec, const char *s)
 {
-	char *end;
-	unsigned long v;
+	unsigned long long v;
 
 	if (blockdev_parse_devnum(s, &spec->major, &spec->minor)) {
 		spec->kind = ROOT_DEVNUM;
 		return true;
 	}
-	v = strtoul(s, &end, 16);
-	if (end == s || *end)
+	if (!number_parse(s, 16, UINT32_MAX, &v))
 		return false;
 	spec->major = (unsigned)((v & 0xfff00) >> 8);
 	spec->minor = (unsigned)((v & 0xff) | ((v >> 12) & 0xfff00));

@@ -1,6 +1,7 @@
-/* test_early_libc.c - what the target binary links in place of musl's:
+/* test_early_libc.c - what the target binary uses in place of musl's:
  * the formatter (src/early/format.c), checked against the host's
- * printf, and the heap (src/early/heap.c). */
+ * printf, the heap (src/early/heap.c), and numbers and dotted quads
+ * (src/early/number.c) against strtoull and inet_addr. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -14,6 +15,9 @@
 
 #include "early/format.h"
 #include "early/heap.h"
+#include "early/number.h"
+
+#include <arpa/inet.h>
 
 /* The edge cases are the point: "%08.3d" ignores its 0 flag. */
 #pragma GCC diagnostic ignored "-Wformat"
@@ -157,6 +161,62 @@ heap_large_blocks_and_realloc(void **state)
 	assert_int_equal(errno, ENOMEM);
 }
 
+static void
+numbers_as_strtoull(void **state)
+{
+	static const struct {
+		const char *text;
+		unsigned base;
+		unsigned long long want;
+		size_t used;
+	} cases[] = {
+		{ "0", 0, 0, 1 }, { "42abc", 10, 42, 2 }, { "0x1F", 0, 31, 4 },
+		{ "0x1f", 16, 31, 4 }, { "1f", 16, 31, 2 }, { "017", 0, 15, 3 },
+		{ "0x", 0, 0, 1 }, { "18446744073709551615", 10, UINT64_MAX, 20 },
+		{ "08", 0, 0, 1 },
+	};
+	unsigned long long v;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		const char *p = cases[i].text;
+		unsigned long long want = strtoull(p, NULL, (int)cases[i].base);
+
+		assert_true(number_scan(&p, cases[i].base, UINT64_MAX, &v));
+		assert_int_equal(v, cases[i].want);
+		assert_int_equal(v, want);
+		assert_int_equal(p - cases[i].text, cases[i].used);
+	}
+	assert_false(number_parse("", 10, UINT64_MAX, &v));
+	assert_false(number_parse("-1", 10, UINT64_MAX, &v));
+	assert_false(number_parse(" 1", 10, UINT64_MAX, &v));
+	assert_false(number_parse("12x", 10, UINT64_MAX, &v));
+	assert_false(number_parse("18446744073709551616", 10, UINT64_MAX, &v));
+	assert_false(number_parse("256", 10, 255, &v));
+	assert_true(number_parse("255", 10, 255, &v));
+	assert_int_equal(v, 255);
+}
+
+static void
+ipv4_dotted_quads(void **state)
+{
+	static const char *const bad[] = {
+		"", "1.2.3", "1.2.3.4.5", "1.2.3.256", "1..3.4", "1.2.3.4 ",
+		"a.b.c.d", "1.2.3.-4", "10.1",
+	};
+	uint32_t a;
+
+	(void)state;
+	assert_true(number_ipv4("10.0.2.15", &a));
+	assert_int_equal(a, inet_addr("10.0.2.15"));
+	assert_true(number_ipv4("255.255.255.0", &a));
+	assert_int_equal(a, inet_addr("255.255.255.0"));
+	assert_true(number_ipv4("0.0.0.0", &a));
+	assert_int_equal(a, 0);
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		assert_false(number_ipv4(bad[i], &a));
+}
+
 int
 main(void)
 {
@@ -168,6 +228,8 @@ main(void)
 		cmocka_unit_test(heap_blocks_are_aligned_and_distinct),
 		cmocka_unit_test(heap_reuses_freed_blocks),
 		cmocka_unit_test(heap_large_blocks_and_realloc),
+		cmocka_unit_test(numbers_as_strtoull),
+		cmocka_unit_test(ipv4_dotted_quads),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,0 +1,66 @@
+/* number.c - see number.h. */
+#include "early/number.h"
+
+#include <arpa/inet.h>
+#include <stdint.h>
+
+static unsigned
+digit_value(char c)
+{
+	if (c >= '0' && c <= '9')
+		return (unsigned)(c - '0');
+	if ((c | 0x20) >= 'a' && (c | 0x20) <= 'f')
+		return (unsigned)((c | 0x20) - 'a' + 10);
+	return 16;
+}
+
+bool
+number_scan(const char **s, unsigned base, unsigned long long max,
+	    unsigned long long *v)
+{
+	const char *p = *s;
+	unsigned long long n = 0;
+	unsigned d;
+
+	if ((base == 0 || base == 16) && p[0] == '0' && (p[1] | 0x20) == 'x' &&
+	    digit_value(p[2]) < 16) {
+		p += 2;
+		base = 16;
+	} else if (base == 0) {
+		base = p[0] == '0' ? 8 : 10;
+	}
+	for (*v = 0; (d = digit_value(*p)) < base; p++) {
+		if (d > max || n > (max - d) / base)
+			return false;
+		n = n * base + d;
+	}
+	if (p == *s)
+		return false;
+	*v = n;
+	*s = p;
+	return true;
+}
+
+bool
+number_parse(const char *s, unsigned base, unsigned long long max,
+	     unsigned long long *v)
+{
+	return number_scan(&s, base, max, v) && *s == '\0';
+}
+
+bool
+number_ipv4(const char *s, uint32_t *addr)
+{
+	uint32_t host = 0;
+	unsigned long long part;
+
+	for (int i = 0; i < 4; i++) {
+		if ((i && *s++ != '.') || !number_scan(&s, 10, 255, &part))
+			return false;
+		host = host << 8 | (uint32_t)part;
+	}
+	if (*s)
+		return false;
+	*addr = htonl(host);
+	return true;
+}

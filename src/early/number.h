@@ -1,0 +1,26 @@
+/*
+ * number.h - numbers and IPv4 addresses read from text in the target
+ * binary. musl's strtoul family (its scanner works through a FILE) and
+ * inet_aton, which calls it, cost 2.5 KiB of the 96 KiB budget for what
+ * kinit reads: unsigned numbers in sysfs and on the command line, and
+ * dotted quads. A sign, where one is allowed, is the caller's.
+ */
+#ifndef ES_EARLY_NUMBER_H
+#define ES_EARLY_NUMBER_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+/* Reads the unsigned number at *s in base 8, 10 or 16 (16 takes an
+ * optional 0x; 0 means as C writes it: 0x hex, a leading 0 octal, else
+ * decimal): digits only, no sign, no blanks. On success advances *s
+ * past it. False when there is no digit or the value passes max. */
+bool number_scan(const char **s, unsigned base, unsigned long long max,
+		 unsigned long long *v);
+/* The whole of s as such a number. */
+bool number_parse(const char *s, unsigned base, unsigned long long max,
+		  unsigned long long *v);
+/* "a.b.c.d", four decimal numbers 0-255, into network byte order. */
+bool number_ipv4(const char *s, uint32_t *addr);
+
+#endif
