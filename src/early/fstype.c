@@ -25,6 +25,7 @@
  * partition table alone also counts as identified.
  */
 #include "early/applets.h"
+#include "early/options.h"
 #include "probe/probe.h"
 
 #include <errno.h>
@@ -214,29 +215,29 @@ run(const char *file, bool all)
 int
 fstype_main(int argc, char **argv)
 {
+	static const struct option_def defs[] = {
+		{ 'v', "all", NULL, NULL }, { 'h', "help", NULL, NULL },
+	};
+	struct options o;
 	bool all = false;
-	int i = 1;
+	int key;
 
-	for (; i < argc && argv[i][0] == '-' && argv[i][1]; i++) {
-		if (strcmp(argv[i], "-v") == 0 ||
-		    strcmp(argv[i], "--all") == 0) {
-			all = true;
-		} else if (strcmp(argv[i], "-h") == 0 ||
-			   strcmp(argv[i], "--help") == 0) {
+	options_init(&o, defs, 2, argc, argv, false);
+	while ((key = options_next(&o)) != 0) {
+		if (key == 'h') {
 			dprintf(STDOUT_FILENO, "%s", usage_text);
 			return 0;
-		} else if (strcmp(argv[i], "--") == 0) {
-			i++;
-			break;
-		} else {
-			dprintf(STDERR_FILENO, "fstype: unknown option %s\n%s",
-				argv[i], usage_text);
+		}
+		if (key == '?') {
+			dprintf(STDERR_FILENO, "fstype: unknown option %s\n%s", o.bad,
+				usage_text);
 			return 1;
 		}
+		all = true;
 	}
-	if (argc - i > 1) {
+	if (o.noperands > 1) {
 		dprintf(STDERR_FILENO, "%s", usage_text);
 		return 1;
 	}
-	return run(i < argc ? argv[i] : NULL, all);
+	return run(o.noperands ? o.operands[0] : NULL, all);
 }

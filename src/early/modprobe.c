@@ -23,6 +23,7 @@
 #include "early/applets.h"
 #include "early/log.h"
 #include "early/modload.h"
+#include "early/options.h"
 #include "early/sysfile.h"
 #include "base/xalloc.h"
 
@@ -43,14 +44,7 @@
 #define MODPROBE_CMDLINE_MAX 4096u
 
 /* One table feeds the parser and --help. */
-struct mp_opt {
-	char key;
-	const char *name;
-	const char *arg;	/* NULL: a flag */
-	const char *help;
-};
-
-static const struct mp_opt mp_opts[] = {
+static const struct option_def mp_opts[] = {
 	{ 'a', "all", NULL, "load every MODULE (otherwise the words after it are its parameters)" },
 	{ 'r', "remove", NULL, "remove MODULEs, then their dependencies left unused" },
 	{ 'D', "show-depends", NULL, "print what loading would take: insmod PATH, builtin NAME" },
@@ -81,32 +75,10 @@ usage(int fd)
 	dprintf(fd, "usage: modprobe [options] MODULE [PARAM=VALUE...]\n"
 		"       modprobe -a|-r|--show-depends [options] MODULE...\n"
 		"MODULE is a module name or an alias (fs-ext4, pci:v...).\n");
-	for (size_t i = 0; i < MP_NOPTS; i++)
-		dprintf(fd, "  -%c, --%s%s%s\n\t%s\n", mp_opts[i].key, mp_opts[i].name,
-			mp_opts[i].arg ? " " : "", mp_opts[i].arg ? mp_opts[i].arg : "",
-			mp_opts[i].help);
+	options_help(mp_opts, MP_NOPTS, fd);
 }
 
-static const struct mp_opt *
-find_long(const char *name, size_t len)
-{
-	for (size_t i = 0; i < MP_NOPTS; i++)
-		if (strlen(mp_opts[i].name) == len &&
-		    memcmp(mp_opts[i].name, name, len) == 0)
-			return &mp_opts[i];
-	return NULL;
-}
-
-static const struct mp_opt *
-find_short(char key)
-{
-	for (size_t i = 0; i < MP_NOPTS; i++)
-		if (mp_opts[i].key == key)
-			return &mp_opts[i];
-	return NULL;
-}
-
-/* 0, 1 (stop: exit 0), or -1 (a bad option). */
+/* 0, or 1: stop here, exit 0. */
 static int
 apply(struct mp_cli *c, char key, const char *arg)
 {
@@ -126,64 +98,28 @@ apply(struct mp_cli *c, char key, const char *arg)
 	return 0;
 }
 
-/* One option word at argv[*i] (its argument may be the next word). */
-static int
-option(struct mp_cli *c, int argc, char **argv, int *i)
-{
-	const char *w = argv[*i], *eq = NULL, *arg;
-	const struct mp_opt *o;
-	int rc = 0;
-
-	if (w[1] == '-') {
-		eq = strchr(w + 2, '=');
-		o = find_long(w + 2, eq ? (size_t)(eq - w - 2) : strlen(w + 2));
-		if (!o || (eq && !o->arg))
-			return -1;
-		arg = eq ? eq + 1 : o->arg && *i + 1 < argc ? argv[++*i] : NULL;
-		return o->arg && !arg ? -1 : apply(c, o->key, arg);
-	}
-	for (const char *k = w + 1; *k && rc == 0; k++) {
-		if (!(o = find_short(*k)))
-			return -1;
-		if (!o->arg) {
-			rc = apply(c, *k, NULL);
-			continue;
-		}
-		arg = k[1] ? k + 1 : *i + 1 < argc ? argv[++*i] : NULL;
-		return arg ? apply(c, *k, arg) : -1;
-	}
-	return rc;
-}
-
 /* kmod's command line, as getopt_long reads it: options anywhere
- * (-qv, -dROOT, -d ROOT, --dirname=ROOT, --dirname ROOT) until "--";
- * the operands are moved, in order, to argv[1..]. Returns their count,
- * or -1 (exit 1, usage printed) or -2 (exit 0: --help, --version). */
+ * until "--"; the operands are moved, in order, to argv[1..]. Returns
+ * their count, or -1 (exit 1, usage printed) or -2 (exit 0: --help,
+ * --version). */
 static int
 parse(struct mp_cli *c, int argc, char **argv)
 {
-	int n = 1, rc;
-	bool options = true;
+	struct options o;
+	int key;
 
-	for (int i = 1; i < argc; i++) {
-		if (options && strcmp(argv[i], "--") == 0) {
-			options = false;
-			continue;
-		}
-		if (!options || argv[i][0] != '-' || !argv[i][1]) {
-			argv[n++] = argv[i];
-			continue;
-		}
-		if ((rc = option(c, argc, argv, &i)) < 0) {
+	options_init(&o, mp_opts, MP_NOPTS, argc, argv, true);
+	while ((key = options_next(&o)) != 0) {
+		if (key == '?') {
 			dprintf(2, "modprobe: unknown option or missing argument: %s\n",
-				argv[i]);
+				o.bad);
 			usage(2);
 			return -1;
 		}
-		if (rc > 0)
+		if (apply(c, (char)key, o.arg) > 0)
 			return -2;
 	}
-	return n - 1;
+	return o.noperands;
 }
 
 /* ROOT/lib/modules/VERSION, ROOT made absolute as kmod makes it. */

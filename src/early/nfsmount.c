@@ -11,6 +11,7 @@
  */
 #include "early/applets.h"
 #include "early/nfsmount.h"
+#include "early/options.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
@@ -109,11 +110,16 @@ nfsmount_main(int argc, char **argv)
 	struct nfs_spec spec;
 	struct es_error err = { 0 };
 	char options[NFS_OPTIONS_MAX] = "";
+	static const struct option_def defs[] = {
+		{ 'o', NULL, "OPTIONS", NULL }, { 'p', NULL, "PORTMAP_FILE", NULL },
+	};
+	struct options o;
 	const char *dir;
 	struct stat st;
 	int c;
 
-	while ((c = getopt(argc, argv, "o:p:")) != -1) {
+	options_init(&o, defs, 2, argc, argv, false);
+	while ((c = options_next(&o)) != 0) {
 		size_t used = strlen(options);
 
 		if (c == 'p')
@@ -121,16 +127,16 @@ nfsmount_main(int argc, char **argv)
 		if (c != 'o')
 			return usage();
 		if (snprintf(options + used, sizeof(options) - used, "%s%s", used ? "," : "",
-			     optarg) >= (int)(sizeof(options) - used)) {
+			     o.arg) >= (int)(sizeof(options) - used)) {
 			fprintf(stderr, "nfsmount: options longer than %zu bytes\n",
 				sizeof(options) - 1);
 			return 1;
 		}
 	}
-	if (optind >= argc || argc - optind > 2)
+	if (o.noperands < 1 || o.noperands > 2)
 		return usage();
-	dir = optind + 1 < argc ? argv[optind + 1] : "/nfs_root";
-	if (nfs_spec_source(&spec, argv[optind], &err) < 0) {
+	dir = o.noperands > 1 ? o.operands[1] : "/nfs_root";
+	if (nfs_spec_source(&spec, o.operands[0], &err) < 0) {
 		fprintf(stderr, "nfsmount: %s\n", err.msg);
 		return 1;
 	}

@@ -11,12 +11,12 @@
  */
 #include "early/applets.h"
 #include "early/number.h"
+#include "early/options.h"
 #include "early/devfind.h"
 #include "early/resume.h"
 #include "early/sysfile.h"
 
 #include <errno.h>
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -66,29 +66,34 @@ resume_main(int argc, char **argv)
 	struct rootspec spec;
 	struct blockdev bd;
 	struct devfind f;
+	static const struct option_def defs[] = { { 'n', NULL, NULL, NULL } };
 	unsigned long long offset = 0;
+	struct options o;
 	bool check = false;
+	char *device;
 	int c;
 
 	log_init(&log, "resume");
-	while ((c = getopt(argc, argv, "n")) != -1) {
+	options_init(&o, defs, 1, argc, argv, false);
+	while ((c = options_next(&o)) != 0) {
 		if (c != 'n')
 			return usage();
 		check = true;
 	}
-	if (optind >= argc || argc - optind > 2)
+	if (o.noperands < 1 || o.noperands > 2)
 		return usage();
-	if (optind + 1 < argc && !number_parse(argv[optind + 1], 0, UINT64_MAX, &offset)) {
-		log_err(&log, "%s: not an offset (a number of pages)", argv[optind + 1]);
+	device = o.operands[0];
+	if (o.noperands > 1 && !number_parse(o.operands[1], 0, UINT64_MAX, &offset)) {
+		log_err(&log, "%s: not an offset (a number of pages)", o.operands[1]);
 		return 1;
 	}
-	if (!rootspec_parse(&spec, argv[optind]) || spec.kind == ROOT_NFS) {
-		log_err(&log, "%s: not a device", argv[optind]);
+	if (!rootspec_parse(&spec, device) || spec.kind == ROOT_NFS) {
+		log_err(&log, "%s: not a device", device);
 		return 1;
 	}
 	devfind_init(&f, &spec, &bd);
 	if (!devfind_scan(&f)) {
-		log_err(&log, "%s: no such block device", argv[optind]);
+		log_err(&log, "%s: no such block device", device);
 		return 1;
 	}
 	if (check) {

@@ -20,6 +20,7 @@
 #include "early/run_init.h"
 #include "early/applets.h"
 #include "early/caps.h"
+#include "early/options.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -463,18 +464,24 @@ usage(void)
 int
 run_init_main(int argc, char **argv)
 {
+	static const struct option_def defs[] = {
+		{ 'c', NULL, "CONSOLE", NULL }, { 'd', NULL, "CAPS", NULL },
+		{ 'n', NULL, NULL, NULL }, { 'p', NULL, NULL, NULL },
+	};
 	struct run_init_opts o = { .warn = warn_stderr, .warn_arg = "run-init" };
 	struct es_error err = { 0 };
+	struct options opts;
 	int c;
 
-	/* "+": options end at the new root; init's own follow it. */
-	while ((c = getopt(argc, argv, "+c:d:np")) != -1) {
+	/* POSIX order: options end at the new root; init's own follow it. */
+	options_init(&opts, defs, 4, argc, argv, false);
+	while ((c = options_next(&opts)) != 0) {
 		switch (c) {
 		case 'c':
-			o.console = optarg;
+			o.console = opts.arg;
 			break;
 		case 'd':
-			o.drop_caps = optarg;
+			o.drop_caps = opts.arg;
 			break;
 		case 'n':
 			o.dry_run = true;
@@ -486,11 +493,11 @@ run_init_main(int argc, char **argv)
 			return usage();
 		}
 	}
-	if (argc - optind < 2)
+	if (opts.noperands < 2)
 		return usage();
-	o.newroot = argv[optind];
-	o.init = argv[optind + 1];
-	o.argv = argv + optind + 1;
+	o.newroot = opts.operands[0];
+	o.init = opts.operands[1];
+	o.argv = opts.operands + 1;
 	if (run_init(&o, &err) == 0)
 		return 0;
 	dprintf(2, "run-init: %s\n", err.msg);
