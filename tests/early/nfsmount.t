@@ -1,7 +1,7 @@
 #!/bin/sh
 # nfsmount outside QEMU: klibc's command line and what it refuses,
 # before anything reaches the kernel. Mounting itself is tested in QEMU
-# against nfs-ganesha (tests/net/).
+# against nfs-ganesha (tests/net/nfs-harness.t).
 . "$(dirname "$0")/../lib/tap.sh"
 
 K=$BIN/kinit

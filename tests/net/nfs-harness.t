@@ -4,7 +4,10 @@
 # mounts the export that nfs-ganesha serves through 10.0.2.2 with the
 # kernel's text options, prints a marker file of the export, writes a
 # file back and powers off. NFSv4.2, v4.0 and v3; each written file must
-# appear in the exported directory on this side.
+# appear in the exported directory on this side. Then the same with our
+# nfsmount applet (klibc's command line) in place of busybox's mount:
+# its defaults (v3, nolock), vers=4.2, vers=4.0 (clientaddr= found by
+# nfsmount itself) and ro.
 . "$(dirname "$0")/../lib/tap.sh"
 . "$TOP/tests/lib/qemu.sh"
 . "$TOP/tests/lib/busybox.sh"
@@ -13,7 +16,7 @@ unset SOURCE_DATE_EPOCH
 
 I=$BIN/initramfs
 [ "$(id -u)" = 0 ] || skip_all "needs root (namespaces)"
-[ -x "$I" ] || skip_all "initramfs is not built (run make)"
+[ -x "$I" ] && [ -x "$BIN/kinit" ] || skip_all "initramfs and kinit are not built (run make)"
 command -v ganesha.nfsd >/dev/null 2>&1 || skip_all "ganesha.nfsd is not installed (nfs-ganesha)"
 unshare --mount --net --pid --fork true 2>/dev/null ||
 	skip_all "cannot make mount, network and pid namespaces (unshare)"
@@ -46,7 +49,20 @@ if udhcpc -i eth0 -n -q -f -t 5 -T 1 -s /bin/dhcp-script >/dev/null 2>&1; then
 else
 	echo "GUEST: udhcpc failed"
 fi
-if mount -t "$NFSTYPE" -o "$NFSOPTS" 10.0.2.2:/export /mnt; then
+# NFSMOUNT= set: our nfsmount with those options ("default": none).
+if [ -n "$NFSMOUNT" ]; then
+	if [ "$NFSMOUNT" = default ]; then
+		set -- 10.0.2.2:/export /mnt
+	else
+		set -- -o "$NFSMOUNT" 10.0.2.2:/export /mnt
+	fi
+	nfsmount "$@"
+	echo "GUEST-NFSMOUNT: exit $?"
+	grep -q ' /mnt ' /proc/mounts
+else
+	mount -t "$NFSTYPE" -o "$NFSOPTS" 10.0.2.2:/export /mnt
+fi
+if [ $? = 0 ]; then
 	echo "GUEST-MOUNT: $(grep ' /mnt ' /proc/mounts)"
 	echo "GUEST-MARKER: $(cat /mnt/marker)"
 	echo "written by the guest over $NAME" > "/mnt/from-$NAME" &&
@@ -76,6 +92,7 @@ dir /mnt 0755 0 0
 dir /bin 0755 0 0
 nod /dev/console 0600 0 0 c 5 1
 file /bin/busybox $BB 0755 0 0
+file /bin/nfsmount $BIN/kinit 0755 0 0
 slink /bin/sh busybox 0777 0 0
 file /bin/dhcp-script $T/dhcp-script 0755 0 0
 file /init $T/init.sh 0755 0 0
@@ -112,11 +129,11 @@ else
 	diag "$(cat nfs.err)"
 fi
 
-# boot NAME: the guest, with the server already running (inside
+# boot NAME TYPE OPTIONS [NFSMOUNT]: the guest, with the server already running (inside
 # nfs_serve); its console in NAME.console.
 boot() {
 	QEMU_ARGS=$NFS_QEMU_NET \
-		qemu_boot guest.img "quiet NAME=$1 NFSTYPE=$2 NFSOPTS=$3" 120 "$1.log" \
+		qemu_boot guest.img "quiet NAME=$1 NFSTYPE=$2 NFSOPTS=$3 NFSMOUNT=${4:-}" 120 "$1.log" \
 		'^GUEST-END|Kernel panic'
 	_b_rc=$?
 	echo "$NFS_PID" > "$1.server"
@@ -125,7 +142,8 @@ boot() {
 	return $_b_rc
 }
 
-# check NAME VERSION: what the guest said and wrote.
+# check NAME VERSION [MODE]: what the guest said and wrote; MODE ro:
+# mounted read-only, and nothing written.
 check() {
 	diag "$1: boot took $(cat "$1.secs") s"
 	if ! grep -q '^GUEST-END' "$1.console"; then
@@ -137,10 +155,15 @@ check() {
 	like "$(sed -n 's/^GUEST-NET: //p' "$1.console")" '^10\.0\.2\.15/24$' \
 		"$1: udhcpc gets 10.0.2.15/24 from QEMU's user network"
 	like "$(sed -n 's/^GUEST-MOUNT: //p' "$1.console")" \
-		"^10\\.0\\.2\\.2:/export /mnt nfs4? rw,.*vers=$2[,.]" "$1: the export is mounted, version $2"
+		"^10\\.0\\.2\\.2:/export /mnt nfs4? ${3:-rw},.*vers=$2[,.]" \
+		"$1: the export is mounted ${3:-rw}, version $2"
 	is "$(sed -n 's/^GUEST-MARKER: //p' "$1.console")" "$MARKER" "$1: the guest reads the marker"
-	is "$(cat "export/from-$1" 2>/dev/null)" "written by the guest over $1" \
-		"$1: the file the guest wrote is in the exported directory"
+	if [ "${3:-rw}" = ro ]; then
+		ok "$1: nothing could be written" test ! -e "export/from-$1"
+	else
+		is "$(cat "export/from-$1" 2>/dev/null)" "written by the guest over $1" \
+			"$1: the file the guest wrote is in the exported directory"
+	fi
 	grep '^GUEST: ' "$1.console" | sed 's/^/# /'
 }
 
@@ -155,9 +178,18 @@ rc=$?
 [ "$rc" != 125 ] || diag "the v3 server did not start" "$(nfs_log | tail -n 5)"
 check v3 3
 
+# Our nfsmount, with klibc's options.
+for run in "ours-v3 v3 3 default" "ours-v42 v4 4.2 vers=4.2" "ours-v40 v4 4.0 vers=4.0" \
+	"ours-ro v4 4.2 vers=4.2,ro"; do
+	set -- $run
+	nfs_serve "$2" "$T/export" boot "$1" - - "$4"
+	is "$(sed -n 's/^GUEST-NFSMOUNT: //p' "$1.console")" "exit 0" "$1: nfsmount -o $4 exits 0"
+	case $1 in ours-ro) check "$1" "$3" ro ;; *) check "$1" "$3" ;; esac
+done
+
 # The namespaces' first processes (ganesha and rpcbind die with them).
 left=
-for f in v42.server v40.server v3.server; do
+for f in v42.server v40.server v3.server ours-v3.server ours-v42.server ours-v40.server ours-ro.server; do
 	p=$(cat "$f" 2>/dev/null)
 	[ -z "$p" ] || ! kill -0 "$p" 2>/dev/null || left="$left $p"
 done
