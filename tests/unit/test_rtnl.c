@@ -164,10 +164,16 @@ find_route(const struct routes *rs, const char *dst, unsigned dst_len)
 	return NULL;
 }
 
-static void
-lo_up(struct rtnl *nl, int lo)
+/* A request socket with lo up; returns lo's index. */
+static int
+enter_lo_up(struct rtnl *nl)
 {
+	int lo;
+
+	enter(nl);
+	lo = lo_index(nl);
 	assert_int_equal(rtnl_link_set(nl, lo, IFF_UP, IFF_UP, 0), 0);
+	return lo;
 }
 
 /* `ip` forked from here sees the namespace this process unshared. */
@@ -278,9 +284,7 @@ address_add_replace_flush(void **state)
 	int lo;
 
 	(void)state;
-	enter(&nl);
-	lo = lo_index(&nl);
-	lo_up(&nl, lo);
+	lo = enter_lo_up(&nl);
 	ip4("192.0.2.10", local);
 	ip4("192.0.2.255", brd);
 	ip4("198.51.100.7", other);
@@ -340,9 +344,7 @@ address_ipv6(void **state)
 	int lo, rc;
 
 	(void)state;
-	enter(&nl);
-	lo = lo_index(&nl);
-	lo_up(&nl, lo);
+	lo = enter_lo_up(&nl);
 	assert_int_equal(inet_pton(AF_INET6, "2001:db8::5", local), 1);
 	rc = rtnl_addr_add(&nl, AF_INET6, lo, local, 64, NULL);
 	if (rc == -EACCES || rc == -EAFNOSUPPORT) {
@@ -372,9 +374,7 @@ routes_default_and_on_link(void **state)
 	int lo;
 
 	(void)state;
-	enter(&nl);
-	lo = lo_index(&nl);
-	lo_up(&nl, lo);
+	lo = enter_lo_up(&nl);
 	ip4("192.0.2.10", local);
 	ip4("192.0.2.255", brd);
 	ip4("192.0.2.1", gw);
@@ -415,9 +415,7 @@ kernel_errors_returned(void **state)
 	int lo;
 
 	(void)state;
-	enter(&nl);
-	lo = lo_index(&nl);
-	lo_up(&nl, lo);
+	lo = enter_lo_up(&nl);
 	ip4("203.0.113.1", gw);
 	ip4("192.0.2.10", local);
 	ip4("198.51.100.0", net);
