@@ -9,6 +9,7 @@
  */
 #include "early/devfind.h"
 #include "early/kinit.h"
+#include "early/clock.h"
 #include "early/resume.h"
 #include "early/sysfile.h"
 #include "early/uevent.h"
@@ -21,15 +22,6 @@
 #include <sys/mount.h>
 #include <time.h>
 #include <unistd.h>
-
-static long long
-now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 /* One uevent: the module a new device asks for; a new block device is
  * considered. */
@@ -68,14 +60,14 @@ kinit_wait_device(struct kinit *k, const struct rootspec *spec,
 		  unsigned timeout_secs, struct blockdev *found)
 {
 	struct devfind f;
-	long long end = now_ms() + (long long)timeout_secs * 1000;
+	long long end = clock_ms() + (long long)timeout_secs * 1000;
 
 	devfind_init(&f, spec, found);
 	if (k->uevent_fd >= 0)
 		drain(k, NULL);		/* modules first: fewer devices to probe twice */
 	devfind_scan(&f);
 	while (!f.have && k->uevent_fd >= 0) {
-		long long left = timeout_secs ? end - now_ms() : -1;
+		long long left = timeout_secs ? end - clock_ms() : -1;
 		struct pollfd p = { .fd = k->uevent_fd, .events = POLLIN };
 
 		if (timeout_secs && left <= 0)

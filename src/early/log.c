@@ -1,5 +1,6 @@
 /* log.c - see log.h. */
 #include "early/log.h"
+#include "early/clock.h"
 #include "early/sysfile.h"
 
 #include <fcntl.h>
@@ -9,16 +10,6 @@
 #include <time.h>
 #include <unistd.h>
 
-static uint64_t
-monotonic_ns(void)
-{
-	struct timespec ts;
-
-	if (clock_gettime(CLOCK_MONOTONIC, &ts) != 0)
-		return 0;
-	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
-}
-
 void
 log_init(struct log *log, const char *prog)
 {
@@ -27,7 +18,7 @@ log_init(struct log *log, const char *prog)
 	log->max_level = LOG_INFO;
 	log->prog = prog;
 	log->devkmsg[0] = '\0';
-	log->start_ns = monotonic_ns();
+	log->start_ms = clock_ms();
 }
 
 #define DEVKMSG "/proc/sys/kernel/printk_devkmsg"
@@ -69,7 +60,7 @@ log_close(struct log *log)
 unsigned long
 log_elapsed_ms(const struct log *log)
 {
-	return (unsigned long)((monotonic_ns() - log->start_ns) / 1000000u);
+	return (unsigned long)(clock_ms() - log->start_ms);
 }
 
 void

@@ -28,7 +28,7 @@ struct log {
 	int max_level;		/* messages above it are dropped */
 	const char *prog;	/* "kinit", "modprobe" */
 	char devkmsg[16];	/* printk_devkmsg to restore, or "" */
-	uint64_t start_ns;	/* CLOCK_MONOTONIC at log_init */
+	long long start_ms;	/* clock_ms() at log_init */
 };
 
 /* Writes to stderr until log_to_kmsg; level LOG_INFO. */

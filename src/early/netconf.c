@@ -6,9 +6,11 @@
  * Limits: IPv4 only (klibc writes no IPv6 variables either).
  */
 #include "early/netconf.h"
+#include "early/number.h"
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdarg.h>
 #include <limits.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -18,29 +20,50 @@
 
 static const char *const proto_names[] = { "none", "bootp", "dhcp" };
 
-/* Dotted quad into buf (16 bytes). */
 static const char *
 addr_text(char *buf, struct in_addr a)
 {
-	const uint8_t *b = (const uint8_t *)&a.s_addr;
+	return number_ipv4_text(a.s_addr, buf);
+}
 
-	snprintf(buf, 16, "%u.%u.%u.%u", b[0], b[1], b[2], b[3]);
-	return buf;
+/* Output to an fd, a dprintf(3) a line or so; the first failure sticks
+ * (the target's stdio would cost more than the writes). */
+struct out {
+	int fd;
+	int err;
+};
+
+static void
+out(struct out *o, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	if (vdprintf(o->fd, fmt, ap) < 0 && !o->err)
+		o->err = -EIO;
+	va_end(ap);
 }
 
 /* NAME='value', with ' and ! closed out of the quotes as klibc does
- * (git's quoting: '\'' and '\!'). */
+ * (git's quoting: '\'' and '\!'). Values are at most a search list. */
 static void
-put_var(FILE *f, const char *name, const char *value)
+put_var(struct out *o, const char *name, const char *value)
 {
-	fprintf(f, "%s='", name);
-	for (; *value; value++) {
-		if (*value == '\'' || *value == '!')
-			fprintf(f, "'\\%c'", *value);
-		else
-			putc(*value, f);
+	char q[4 * DHCP_SEARCH_SIZE];
+	size_t n = 0;
+
+	for (; *value && n + 5 < sizeof(q); value++) {
+		if (*value == '\'' || *value == '!') {
+			memcpy(q + n, "'\\", 2);
+			q[n + 2] = *value;
+			q[n + 3] = '\'';
+			n += 4;
+		} else {
+			q[n++] = *value;
+		}
 	}
-	fputs("'\n", f);
+	q[n] = '\0';
+	out(o, "%s='%s'\n", name, q);
 }
 
 /* klibc's root server: siaddr, else the server identifier. */
@@ -83,7 +106,7 @@ static const struct var vars[] = {
 
 /* Option 121's routes replace IPV4GATEWAY, numbered from 0. */
 static void
-put_routes(FILE *f, const struct dhcp_lease *l)
+put_routes(struct out *o, const struct dhcp_lease *l)
 {
 	char name[32], value[24], a[16];
 
@@ -91,15 +114,16 @@ put_routes(FILE *f, const struct dhcp_lease *l)
 		snprintf(name, sizeof(name), "IPV4ROUTE%uSUBNET", i);
 		snprintf(value, sizeof(value), "%s/%u",
 			 addr_text(a, l->routes[i].dest), l->routes[i].width);
-		put_var(f, name, value);
+		put_var(o, name, value);
 		snprintf(name, sizeof(name), "IPV4ROUTE%uGATEWAY", i);
-		put_var(f, name, addr_text(a, l->routes[i].gateway));
+		put_var(o, name, addr_text(a, l->routes[i].gateway));
 	}
 }
 
 int
-netconf_write(FILE *f, const struct netconf *c)
+netconf_write(int fd, const struct netconf *c)
 {
+	struct out o = { fd, 0 };
 	const char *base = (const char *)c;
 	char buf[24];
 
@@ -114,7 +138,7 @@ netconf_write(FILE *f, const struct netconf *c)
 			break;
 		case V_GATEWAY:
 			if (c->lease.nroutes) {
-				put_routes(f, &c->lease);
+				put_routes(&o, &c->lease);
 				continue;
 			}
 			/* fall through */
@@ -135,16 +159,15 @@ netconf_write(FILE *f, const struct netconf *c)
 			snprintf(buf, sizeof(buf), "%u", (unsigned)c->lease.lease_time);
 			break;
 		}
-		put_var(f, v->name, value);
+		put_var(&o, v->name, value);
 	}
-	return ferror(f) ? -EIO : 0;
+	return o.err;
 }
 
 int
 netconf_save(const struct netconf *c, const char *path)
 {
 	char tmp[PATH_MAX];
-	FILE *f;
 	int fd, err;
 
 	if ((size_t)snprintf(tmp, sizeof(tmp), "%s.tmp", path) >= sizeof(tmp))
@@ -152,62 +175,56 @@ netconf_save(const struct netconf *c, const char *path)
 	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0644);
 	if (fd < 0)
 		return -errno;
-	f = fdopen(fd, "w");
-	if (!f) {
-		err = -errno;
-		close(fd);
-		goto fail;
-	}
-	err = netconf_write(f, c);
-	if (fclose(f) && !err)
+	err = netconf_write(fd, c);
+	if (close(fd) && !err)
 		err = -errno;
 	if (!err && rename(tmp, path))
 		err = -errno;
 	if (!err)
 		return 0;
-fail:
 	unlink(tmp);
 	return err;
 }
 
 int
-netconf_print(FILE *f, const struct netconf *c)
+netconf_print(int fd, const struct netconf *c)
 {
+	struct out o = { fd, 0 };
 	const struct dhcp_lease *l = &c->lease;
 	char a[16], b[16], m[16];
 	int dns0_pad = 5;
 
-	fprintf(f, "IP-Config: %s complete", c->device);
+	out(&o, "IP-Config: %s complete", c->device);
 	if (c->proto != NETCONF_NONE)
-		fprintf(f, " (%s from %s)", proto_names[c->proto],
+		out(&o, " (%s from %s)", proto_names[c->proto],
 			addr_text(a, l->server_id.s_addr ? l->server_id : l->siaddr));
-	fprintf(f, ":\n address: %-16s broadcast: %-16s netmask: %-16s\n",
+	out(&o, ":\n address: %-16s broadcast: %-16s netmask: %-16s\n",
 		addr_text(a, l->yiaddr), addr_text(b, l->broadcast),
 		addr_text(m, l->netmask));
 	if (l->nroutes) {
-		fputs(" routes :", f);
+		out(&o, " routes :");
 		for (unsigned i = 0; i < l->nroutes; i++) {
-			fprintf(f, "%s %s/%u", i ? "," : "",
+			out(&o, "%s %s/%u", i ? "," : "",
 				addr_text(a, l->routes[i].dest), l->routes[i].width);
 			if (l->routes[i].gateway.s_addr)
-				fprintf(f, " via %s", addr_text(a, l->routes[i].gateway));
+				out(&o, " via %s", addr_text(a, l->routes[i].gateway));
 		}
-		fputc('\n', f);
+		out(&o, "\n");
 		dns0_pad = 3;
 	} else {
-		fprintf(f, " gateway: %-16s", addr_text(a, l->router));
+		out(&o, " gateway: %-16s", addr_text(a, l->router));
 	}
 	/* klibc's columns: the dns labels are padded to line up with
 	 * whichever line came before. */
-	fprintf(f, " dns0%*c: %-16s dns1%*c: %-16s\n", dns0_pad, ' ',
+	out(&o, " dns0%*c: %-16s dns1%*c: %-16s\n", dns0_pad, ' ',
 		addr_text(a, l->dns[0]), 8 - dns0_pad, ' ', addr_text(b, l->dns[1]));
 	if (l->hostname[0])
-		fprintf(f, " host   : %-64s\n", l->hostname);
+		out(&o, " host   : %-64s\n", l->hostname);
 	if (l->domain[0])
-		fprintf(f, " domain : %-64s\n", l->domain);
+		out(&o, " domain : %-64s\n", l->domain);
 	if (l->nisdomain[0])
-		fprintf(f, " nisdomain: %-64s\n", l->nisdomain);
-	fprintf(f, " rootserver: %s rootpath: %s\n filename  : %s\n",
+		out(&o, " nisdomain: %-64s\n", l->nisdomain);
+	out(&o, " rootserver: %s rootpath: %s\n filename  : %s\n",
 		addr_text(a, root_server(l)), l->rootpath, l->file);
-	return ferror(f) ? -EIO : 0;
+	return o.err;
 }

@@ -18,8 +18,6 @@
 #ifndef ES_EARLY_NETCONF_H
 #define ES_EARLY_NETCONF_H
 
-#include <stdio.h>
-
 #include "net/dhcp.h"
 
 /* The file klibc writes: printf format, the device name its argument. */
@@ -48,17 +46,17 @@ struct netconf {
 	struct dhcp_lease lease;
 };
 
-/* Writes the text of /run/net-<DEVICE>.conf to f. Returns 0, or -EIO
- * when f reports an error. */
-int netconf_write(FILE *f, const struct netconf *c);
+/* Writes the text of /run/net-<DEVICE>.conf to fd. Returns 0, or -EIO
+ * when a write fails. */
+int netconf_write(int fd, const struct netconf *c);
 
 /* Writes that text to path atomically: into path.tmp in the same
  * directory, then renamed over path (not fsync'ed). Mode 0644. Returns
  * 0 or -errno; on error path is untouched and path.tmp removed. */
 int netconf_save(const struct netconf *c, const char *path);
 
-/* Prints klibc's summary lines to f ("IP-Config: eth0 complete ...").
- * Returns 0, or -EIO when f reports an error. */
-int netconf_print(FILE *f, const struct netconf *c);
+/* Prints klibc's summary lines to fd ("IP-Config: eth0 complete ...").
+ * Returns 0, or -EIO when a write fails. */
+int netconf_print(int fd, const struct netconf *c);
 
 #endif

@@ -11,9 +11,9 @@
  */
 #include "early/applets.h"
 #include "early/nfsmount.h"
+#include "early/number.h"
 #include "early/options.h"
 
-#include <arpa/inet.h>
 #include <errno.h>
 #include <netinet/in.h>
 #include <stdio.h>
@@ -25,69 +25,51 @@
 
 #define NFS_PORT 2049
 
-/* The server's address as the kernel takes it in addr= ("[a::b]"
- * becomes "a::b"), and a socket address for finding our own. */
+/* The server's address, which the kernel takes as addr=: IPv4 for now
+ * (no resolver for host names, no IPv6 servers yet). */
 static int
-server_address(const char *server, char *text, size_t size,
-	       struct sockaddr_storage *sa, struct es_error *err)
+server_address(const char *server, struct sockaddr_in *sa, struct es_error *err)
 {
-	struct sockaddr_in *in = (struct sockaddr_in *)sa;
-	struct sockaddr_in6 *in6 = (struct sockaddr_in6 *)sa;
-	size_t len = strlen(server);
-
 	memset(sa, 0, sizeof(*sa));
-	if (server[0] == '[' && len > 2 && len - 2 < size) {
-		memcpy(text, server + 1, len - 2);
-		text[len - 2] = '\0';
-		in6->sin6_family = AF_INET6;
-		in6->sin6_port = htons(NFS_PORT);
-		if (inet_pton(AF_INET6, text, &in6->sin6_addr) == 1)
-			return 0;
-	} else if (len < size && inet_pton(AF_INET, server, &in->sin_addr) == 1) {
-		memcpy(text, server, len + 1);
-		in->sin_family = AF_INET;
-		in->sin_port = htons(NFS_PORT);
+	sa->sin_family = AF_INET;
+	sa->sin_port = htons(NFS_PORT);
+	if (number_ipv4(server, &sa->sin_addr.s_addr))
 		return 0;
-	}
-	return es_fail(err, EINVAL, "%s: not an IP address (host names are not resolved)",
+	return es_fail(err, EINVAL, "%s: not an IPv4 address (host names are not resolved)",
 		       server);
 }
 
 /* Our address towards sa: what a connected UDP socket is bound to
  * (nothing is sent). "" when there is no route. */
 static void
-client_address(const struct sockaddr_storage *sa, char *text, size_t size)
+client_address(const struct sockaddr_in *sa, char text[NUMBER_IPV4_SIZE])
 {
-	struct sockaddr_storage me;
+	struct sockaddr_in me;
 	socklen_t len = sizeof(me);
-	int fd = socket(sa->ss_family, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-	const void *addr = sa->ss_family == AF_INET ?
-		(const void *)&((struct sockaddr_in *)&me)->sin_addr :
-		(const void *)&((struct sockaddr_in6 *)&me)->sin6_addr;
+	int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
 
 	text[0] = '\0';
 	if (fd < 0)
 		return;
 	if (connect(fd, (const struct sockaddr *)sa, sizeof(*sa)) == 0 &&
-	    getsockname(fd, (struct sockaddr *)&me, &len) == 0 &&
-	    !inet_ntop(sa->ss_family, addr, text, (socklen_t)size))
-		text[0] = '\0';
+	    getsockname(fd, (struct sockaddr *)&me, &len) == 0)
+		number_ipv4_text(me.sin_addr.s_addr, text);
 	close(fd);
 }
 
 int
 nfs_mount(const struct nfs_spec *spec, const char *dir, struct es_error *err)
 {
-	char server[INET6_ADDRSTRLEN + 1], client[INET6_ADDRSTRLEN + 1];
+	char client[NUMBER_IPV4_SIZE];
 	char source[NFS_HOST_MAX + NFS_PATH_MAX + 2];
-	struct sockaddr_storage sa;
+	struct sockaddr_in sa;
 	struct nfs_mount_args a;
 	int rc;
 
-	if ((rc = server_address(spec->server, server, sizeof(server), &sa, err)) < 0)
+	if ((rc = server_address(spec->server, &sa, err)) < 0)
 		return rc;
-	client_address(&sa, client, sizeof(client));
-	if ((rc = nfs_mount_args(&a, spec->options, server, client, err)) < 0)
+	client_address(&sa, client);
+	if ((rc = nfs_mount_args(&a, spec->options, spec->server, client, err)) < 0)
 		return rc;
 	snprintf(source, sizeof(source), "%s:%s", spec->server, spec->path);
 	if (mount(source, dir, a.type, a.flags, a.data) == 0)

@@ -3,6 +3,7 @@
 
 #include <arpa/inet.h>
 #include <stdint.h>
+#include <stdio.h>
 
 static unsigned
 digit_value(char c)
@@ -63,4 +64,13 @@ number_ipv4(const char *s, uint32_t *addr)
 		return false;
 	*addr = htonl(host);
 	return true;
+}
+
+const char *
+number_ipv4_text(uint32_t addr, char buf[NUMBER_IPV4_SIZE])
+{
+	const uint8_t *b = (const uint8_t *)&addr;
+
+	snprintf(buf, NUMBER_IPV4_SIZE, "%u.%u.%u.%u", b[0], b[1], b[2], b[3]);
+	return buf;
 }

@@ -22,5 +22,8 @@ bool number_parse(const char *s, unsigned base, unsigned long long max,
 		  unsigned long long *v);
 /* "a.b.c.d", four decimal numbers 0-255, into network byte order. */
 bool number_ipv4(const char *s, uint32_t *addr);
+/* addr (network byte order) as "a.b.c.d" in buf; returns buf. */
+#define NUMBER_IPV4_SIZE 16
+const char *number_ipv4_text(uint32_t addr, char buf[NUMBER_IPV4_SIZE]);
 
 #endif

@@ -38,7 +38,7 @@ run -o rw -o rsize=big 10.0.2.2:/export dir
 like "$(cat err)" 'rsize=big: not a number' "options from several -o are all checked"
 run nfs.example:/export dir
 is "$rc" 1 "a host name: exit 1"
-like "$(cat err)" 'nfs.example: not an IP address' "a host name: said so (no resolver)"
+like "$(cat err)" 'nfs.example: not an IPv4 address' "a host name: said so (no resolver)"
 run -p /run/portmap -o nolock 10.0.2.2:/export "$T/nothing-here"
 is "$(cat err)" "nfsmount: $T/nothing-here: not a directory" "-p FILE is taken and ignored"
 done_testing
