@@ -12,5 +12,6 @@ int fstype_main(int argc, char **argv);
 int modprobe_main(int argc, char **argv);
 int resume_main(int argc, char **argv);
 int nfsmount_main(int argc, char **argv);
+int ipconfig_main(int argc, char **argv);
 
 #endif

@@ -23,6 +23,7 @@ static const struct applet applets[] = {
 	{ "modprobe", modprobe_main },
 	{ "resume", resume_main },
 	{ "nfsmount", nfsmount_main },
+	{ "ipconfig", ipconfig_main },
 };
 
 static const struct applet *
@@ -40,10 +41,10 @@ find_applet(const char *path)
 static int
 usage(const char *self)
 {
-	fprintf(stderr, "usage: %s APPLET [ARG...]\napplets:", self);
+	dprintf(2, "usage: %s APPLET [ARG...]\napplets:", self);
 	for (size_t i = 1; i < sizeof(applets) / sizeof(applets[0]); i++)
-		fprintf(stderr, " %s", applets[i].name);
-	fputc('\n', stderr);
+		dprintf(2, " %s%s", applets[i].name,
+			i + 1 < sizeof(applets) / sizeof(applets[0]) ? "" : "\n");
 	return 1;
 }
 

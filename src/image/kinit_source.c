@@ -22,7 +22,7 @@
  * kernel runs its module helper by default. */
 static const char *const applet_links[] = {
 	"/bin/kinit", "/bin/run-init", "/bin/fstype", "/bin/resume", "/bin/nfsmount",
-	"/sbin/modprobe",
+	"/bin/ipconfig", "/sbin/modprobe",
 };
 
 /* Mount points kinit uses; /root is where the real root is mounted. */

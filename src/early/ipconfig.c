@@ -1,0 +1,733 @@
+/*
+ * ipconfig.c - the ipconfig applet: IPv4 configuration of network
+ * interfaces by DHCP, BOOTP or a static ip=, with klibc's command line
+ * and outputs (klibc-compat: the net-DEV.conf file and summary of
+ * netconf.h, the exit codes 0, 1 and 255).
+ *
+ * The client follows RFC 2131 section 4.4 (DISCOVER, the first OFFER,
+ * REQUEST with options 50 and 54, ACK; a NAK starts over) and RFC 951
+ * for BOOTP (one request, one reply). Requests carry the broadcast flag
+ * (RFC 2131 4.1) so that replies reach a socket of a client without an
+ * address; each exchange has its own random xid; retransmissions back
+ * off 1, 2, 4 ... 16 s with +-0.5 s of jitter (RFC 2131 4.1 suggests
+ * 4 ... 64 s: early boot cannot wait that long).
+ *
+ * Devices: the named ones must all be configured; with "all" (or an
+ * ip= without a device: every non-loopback link with broadcast or
+ * point-to-point, also those that appear before the deadline) or -o,
+ * the first one configured ends the run. Each runs its own exchange in
+ * one poll loop. Applied through rtnetlink (rtnl.h): link up, MTU
+ * (option 26), address with its prefix and broadcast (the classful
+ * netmask guessed when none is given, as klibc does), the option 121
+ * routes or else a default route through the router (RFC 3442); the
+ * host name when the machine has none ("(none)" or empty); and
+ * /etc/resolv.conf when servers are given (a file renamed into place).
+ *
+ * Unlike klibc: -t is a deadline that poll's timeouts are computed
+ * from, so it is kept to the millisecond; a link that gains its carrier
+ * sends at once (no back-off after link-up); a named device that does
+ * not exist yet is waited for (a driver loading late) through the
+ * rtnetlink link monitor.
+ *
+ * Limits: at most IPC_DEVS_MAX (8) interfaces; IPv4 only; no lease
+ * renewal (the kernel keeps the address; the real system's client takes
+ * over); RARP is accepted and asks nothing (no one answers it now).
+ */
+#include "early/applets.h"
+#include "early/clock.h"
+#include "early/ipspec.h"
+#include "early/netconf.h"
+#include "early/number.h"
+#include "early/options.h"
+#include "early/rtnl.h"
+#include "net/dhcp.h"
+
+#include <errno.h>
+#include <linux/rtnetlink.h>
+#include <fcntl.h>
+#include <net/if.h>
+#include <poll.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/random.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/sysinfo.h>
+#include <sys/utsname.h>
+#include <time.h>
+#include <unistd.h>
+
+#define IPC_DEVS_MAX 8
+#define IPC_BACKOFF_FIRST 1000	/* ms */
+#define IPC_BACKOFF_MAX 16000
+#define IPC_JITTER 500
+/* REQUESTs without an answer before starting over with a DISCOVER. */
+#define IPC_REQUEST_TRIES 4
+#define IPC_RESOLV "/etc/resolv.conf"
+
+enum dev_state {
+	ST_ABSENT,	/* named, not there yet */
+	ST_DISCOVER,	/* DHCP: waiting for an OFFER */
+	ST_REQUEST,	/* DHCP: waiting for the ACK */
+	ST_BOOTP,	/* waiting for the BOOTP reply */
+	ST_BOUND,	/* answered (or static): to apply */
+	ST_DONE,
+	ST_FAILED,
+};
+
+struct ipc_dev {
+	struct ip_spec spec;
+	enum dev_state state;
+	int index, fd;		/* fd: its UDP socket, -1 when none */
+	bool carrier;
+	uint8_t mac[6];
+	uint32_t xid;
+	unsigned tries, backoff;
+	long long next;		/* ms: when to send next */
+	struct in_addr offered, server;
+	struct netconf conf;
+};
+
+/* Invariant: dev[0 .. ndev) are in use; the sockets are closed when a
+ * device leaves the exchange states. */
+struct ipc {
+	struct ipc_dev dev[IPC_DEVS_MAX];
+	unsigned ndev;
+	struct rtnl nl, mon;
+	long long start, deadline;	/* ms, CLOCK_MONOTONIC; deadline -1: none */
+	unsigned timeout;		/* -t, for the message */
+	unsigned port;			/* the client's; the server's is one less */
+	const char *vendor;
+	bool no_apply, first_wins, want_all;
+	struct ip_spec all_spec;	/* for links found by "all" */
+	uint32_t rand;
+	int status;
+};
+
+/* xorshift32, seeded from the kernel: enough for xids and jitter. */
+static uint32_t
+next_rand(struct ipc *c)
+{
+	uint32_t r = c->rand;
+
+	r ^= r << 13;
+	r ^= r >> 17;
+	r ^= r << 5;
+	return c->rand = r;
+}
+
+/* Without the kernel's entropy yet (GRND_NONBLOCK fails only on
+ * kernels before 5.18, early in boot), the time and pid; dev_start
+ * mixes each MAC in, so that machines booting together still differ. */
+static void
+seed_rand(struct ipc *c)
+{
+	if (getrandom(&c->rand, sizeof(c->rand), GRND_NONBLOCK) != sizeof(c->rand))
+		c->rand = (uint32_t)clock_ms() ^ (uint32_t)getpid() << 16;
+	c->rand |= 1;	/* xorshift's state must not be 0 */
+}
+
+static bool
+exchanging(const struct ipc_dev *d)
+{
+	return d->state >= ST_DISCOVER && d->state <= ST_BOOTP;
+}
+
+static void
+dev_stop(struct ipc_dev *d, enum dev_state state)
+{
+	if (d->fd >= 0)
+		close(d->fd);
+	d->fd = -1;
+	d->state = state;
+}
+
+/* A new exchange: a new xid, the back-off from the start. */
+static void
+dev_restart(struct ipc *c, struct ipc_dev *d, enum dev_state state, long long when)
+{
+	d->state = state;
+	d->xid = next_rand(c);
+	d->tries = 0;
+	d->backoff = IPC_BACKOFF_FIRST;
+	d->next = when;
+}
+
+static int
+dev_socket(const struct ipc *c, const struct ipc_dev *d)
+{
+	struct sockaddr_in sa = { .sin_family = AF_INET, .sin_port = htons(c->port) };
+	int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+	int one = 1, err;
+
+	if (fd < 0)
+		return -errno;
+	if (setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) ||
+	    setsockopt(fd, SOL_SOCKET, SO_BROADCAST, &one, sizeof(one)) ||
+	    setsockopt(fd, SOL_SOCKET, SO_BINDTODEVICE, d->spec.device,
+		       (socklen_t)strlen(d->spec.device) + 1) ||
+	    bind(fd, (struct sockaddr *)&sa, sizeof(sa))) {
+		err = -errno;
+		close(fd);
+		return err;
+	}
+	return fd;
+}
+
+static void
+dev_error(const struct ipc_dev *d, const char *what, int err)
+{
+	fprintf(stderr, "ipconfig: %s: %s: %s\n", d->spec.device, what, strerror(-err));
+}
+
+/* klibc's line; on stdout, written by dprintf as netconf writes (no
+ * stdio buffer to flush before kinit goes on in the same process). */
+static void
+print_hwaddr(const struct ipc_dev *d, const struct rtnl_link *l)
+{
+	char hw[3 * RTNL_HWADDR_MAX + 1] = "";
+	unsigned caps = d->spec.caps;
+
+	for (unsigned i = 0; i < l->addr_len; i++)
+		snprintf(hw + 3 * i, 4, "%c%02x", i ? ':' : ' ', l->addr[i]);
+	dprintf(STDOUT_FILENO, "IP-Config: %s hardware address%s mtu %u%s%s%s\n",
+		d->spec.device, hw, l->mtu, caps & IP_CAP_DHCP ? " DHCP" : "",
+	       (caps & (IP_CAP_DHCP | IP_CAP_BOOTP)) == IP_CAP_BOOTP ? " BOOTP" : "",
+	       caps & IP_CAP_RARP ? " RARP" : "");
+}
+
+/* The device's link is there: bring it up, open its socket, and send
+ * at once if it has a carrier (else when it gets one). */
+static void
+dev_start(struct ipc *c, struct ipc_dev *d, const struct rtnl_link *l)
+{
+	unsigned caps = d->spec.caps;
+	uint32_t mix;
+	int rc;
+
+	d->index = l->index;
+	memcpy(d->mac, l->addr, l->addr_len < 6 ? l->addr_len : 6);
+	memcpy(&mix, d->mac + 2, sizeof(mix));
+	c->rand = (c->rand ^ mix) | 1;
+	print_hwaddr(d, l);
+	d->carrier = (l->flags & (IFF_UP | RTNL_CARRIER)) == (IFF_UP | RTNL_CARRIER);
+	if (!(l->flags & IFF_UP) &&
+	    (rc = rtnl_link_set(&c->nl, l->index, IFF_UP, IFF_UP, 0)) < 0) {
+		dev_error(d, "link up", rc);
+		d->state = ST_FAILED;
+		return;
+	}
+	if (!(caps & (IP_CAP_DHCP | IP_CAP_BOOTP))) {
+		d->state = ST_BOUND;	/* static */
+		return;
+	}
+	if ((rc = dev_socket(c, d)) < 0) {
+		dev_error(d, "socket", rc);
+		d->state = ST_FAILED;
+		return;
+	}
+	d->fd = rc;
+	dev_restart(c, d, caps & IP_CAP_DHCP ? ST_DISCOVER : ST_BOOTP,
+		    clock_ms() + (d->carrier ? 0 : IPC_BACKOFF_FIRST));
+}
+
+/* A send that fails (no carrier yet: ENETDOWN, ENOBUFS) is retried by
+ * the timer, or at once when the carrier comes. */
+static void
+dev_send(struct ipc *c, struct ipc_dev *d, long long now)
+{
+	struct dhcp_request rq = {
+		.type = d->state == ST_BOOTP ? DHCP_BOOTP :
+			d->state == ST_REQUEST ? DHCP_REQUEST : DHCP_DISCOVER,
+		.xid = d->xid,
+		.secs = (uint16_t)((now - c->start) / 1000),
+		.broadcast = true,
+		.vendor_class = c->vendor,
+		.hostname = d->spec.hostname,
+	};
+	struct sockaddr_in to = {
+		.sin_family = AF_INET, .sin_port = htons(c->port - 1),
+		.sin_addr.s_addr = INADDR_BROADCAST,
+	};
+	uint8_t buf[DHCP_REQUEST_MAX];
+	int n;
+
+	if (d->state == ST_REQUEST && d->tries >= IPC_REQUEST_TRIES) {
+		dev_restart(c, d, ST_DISCOVER, now);
+		rq.type = DHCP_DISCOVER;
+		rq.xid = d->xid;
+	}
+	memcpy(rq.mac, d->mac, sizeof(rq.mac));
+	if (rq.type == DHCP_REQUEST) {
+		rq.requested = d->offered;
+		rq.server_id = d->server;
+	}
+	n = dhcp_build(&rq, buf, sizeof(buf));
+	/* A failed send is the same as a lost one: the timer retries. */
+	if (n > 0)
+		(void)sendto(d->fd, buf, (size_t)n, 0, (struct sockaddr *)&to, sizeof(to));
+	d->tries++;
+	d->next = now + d->backoff - IPC_JITTER + next_rand(c) % (2 * IPC_JITTER + 1);
+	d->backoff = d->backoff * 2 > IPC_BACKOFF_MAX ? IPC_BACKOFF_MAX : d->backoff * 2;
+}
+
+/* One parsed reply in the device's state; replies that do not fit it
+ * are ignored. */
+static void
+dev_answer(struct ipc *c, struct ipc_dev *d, const struct dhcp_lease *l, long long now)
+{
+	bool addressed = l->yiaddr.s_addr != INADDR_ANY;
+
+	if (d->state == ST_DISCOVER && l->type == DHCP_OFFER && addressed) {
+		d->offered = l->yiaddr;
+		d->server = l->server_id;
+		d->state = ST_REQUEST;
+		d->tries = 0;
+		d->backoff = IPC_BACKOFF_FIRST;
+		d->next = now;
+	} else if (d->state == ST_REQUEST && l->type == DHCP_NAK &&
+		   (!l->server_id.s_addr || l->server_id.s_addr == d->server.s_addr)) {
+		dev_restart(c, d, ST_DISCOVER, now);
+	} else if ((d->state == ST_REQUEST && l->type == DHCP_ACK && addressed) ||
+		   (d->state == ST_BOOTP && l->type == DHCP_BOOTP && addressed)) {
+		d->conf.lease = *l;
+		d->conf.proto = d->state == ST_BOOTP ? NETCONF_BOOTP : NETCONF_DHCP;
+		dev_stop(d, ST_BOUND);
+	}
+}
+
+static void
+dev_receive(struct ipc *c, struct ipc_dev *d, long long now)
+{
+	uint8_t buf[DHCP_MSG_MAX];
+	struct dhcp_lease l;
+	ssize_t n;
+
+	while (exchanging(d)) {
+		n = recv(d->fd, buf, sizeof(buf), MSG_TRUNC);
+		if (n < 0)
+			return;
+		/* A datagram cut short is not a reply to read. */
+		if ((size_t)n <= sizeof(buf) &&
+		    dhcp_parse(&l, buf, (size_t)n, d->xid, d->mac) == 0)
+			dev_answer(c, d, &l, now);
+	}
+}
+
+static int
+add_device(struct ipc *c, const struct ip_spec *s, const char *name)
+{
+	struct ipc_dev *d;
+	unsigned i;
+
+	for (i = 0; i < c->ndev && strcmp(c->dev[i].spec.device, name) != 0; i++)
+		;
+	if (i == IPC_DEVS_MAX)
+		return -ENOSPC;
+	d = &c->dev[i];
+	if (i == c->ndev) {
+		memset(d, 0, sizeof(*d));
+		d->fd = -1;
+		c->ndev++;
+	}
+	d->spec = *s;	/* a later spec for the same device wins */
+	snprintf(d->spec.device, sizeof(d->spec.device), "%s", name);
+	return 0;
+}
+
+static bool
+eligible(const struct rtnl_link *l)
+{
+	return l->flags && !(l->flags & IFF_LOOPBACK) &&
+	       (l->flags & (IFF_BROADCAST | IFF_POINTOPOINT));
+}
+
+/* A link appeared or changed (flags 0: removed). */
+static void
+on_link(struct ipc *c, const struct rtnl_link *l)
+{
+	unsigned i;
+
+	for (i = 0; i < c->ndev; i++) {
+		struct ipc_dev *d = &c->dev[i];
+		bool up = (l->flags & (IFF_UP | RTNL_CARRIER)) == (IFF_UP | RTNL_CARRIER);
+
+		if (d->state == ST_ABSENT && l->flags && strcmp(l->name, d->spec.device) == 0) {
+			dev_start(c, d, l);
+			return;
+		}
+		if (d->index != l->index || d->state == ST_ABSENT)
+			continue;
+		if (exchanging(d) && up && !d->carrier) {
+			d->next = clock_ms();	/* sent into nothing before: again now */
+			d->backoff = IPC_BACKOFF_FIRST;
+		}
+		d->carrier = up;
+		return;
+	}
+	if (c->want_all && eligible(l) && add_device(c, &c->all_spec, l->name) == 0)
+		dev_start(c, &c->dev[c->ndev - 1], l);
+}
+
+/* "all": past IPC_DEVS_MAX links, the rest are left alone. */
+static int
+found_link(const struct rtnl_link *l, void *arg)
+{
+	struct ipc *c = arg;
+
+	if (eligible(l))
+		add_device(c, &c->all_spec, l->name);
+	return 0;
+}
+
+/* Reads the named links again (at start, and when the monitor lost
+ * changes). */
+static void
+scan_links(struct ipc *c)
+{
+	struct rtnl_link l;
+
+	for (unsigned i = 0; i < c->ndev; i++)
+		if (rtnl_link_get(&c->nl, 0, c->dev[i].spec.device, &l) == 0)
+			on_link(c, &l);
+}
+
+static void
+read_monitor(struct ipc *c)
+{
+	struct rtnl_link l;
+	int rc;
+
+	while ((rc = rtnl_monitor_read(&c->mon, &l)) != 0) {
+		if (rc == -ENOBUFS)
+			scan_links(c);
+		else if (rc < 0)
+			return;
+		else
+			on_link(c, &l);
+	}
+}
+
+static unsigned
+prefix_len(struct in_addr mask)
+{
+	unsigned n = 0;
+
+	for (uint32_t m = ntohl(mask.s_addr); m; m <<= 1)
+		n++;
+	return n;
+}
+
+/* The search list ("a.example. b.example.", dots ending each name) or
+ * else the domain, and the servers. Atomic: a temporary file renamed. */
+static int
+write_resolv(const struct dhcp_lease *l)
+{
+	const char *search = l->search[0] ? l->search : l->domain;
+	int fd, err = 0;
+
+	if (!l->dns[0].s_addr)
+		return 0;
+	fd = open(IPC_RESOLV ".tmp", O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW,
+		  0644);
+	if (fd < 0)
+		return -errno;
+	if (*search) {
+		/* the names without the dots that end them */
+		char text[DHCP_SEARCH_SIZE], *t = text;
+
+		for (const char *p = search; *p; p++)
+			if (*p != '.' || (p[1] != ' ' && p[1] != '\0'))
+				*t++ = *p;
+		*t = '\0';
+		if (dprintf(fd, "search %s\n", text) < 0)
+			err = -EIO;
+	}
+	for (unsigned i = 0; i < DHCP_DNS_MAX && l->dns[i].s_addr; i++) {
+		char a[NUMBER_IPV4_SIZE];
+
+		if (dprintf(fd, "nameserver %s\n", number_ipv4_text(l->dns[i].s_addr, a)) < 0)
+			err = -EIO;
+	}
+	if (close(fd) && !err)
+		err = -errno;
+	if (!err && rename(IPC_RESOLV ".tmp", IPC_RESOLV))
+		err = -errno;
+	if (err)
+		unlink(IPC_RESOLV ".tmp");
+	return err;
+}
+
+/* Address, MTU, routes, host name, resolver: what the lease says. */
+static int
+apply(struct ipc *c, struct ipc_dev *d)
+{
+	const struct dhcp_lease *l = &d->conf.lease;
+	const char *what = "MTU";
+	struct utsname u;
+	int rc = 0;
+
+	if (l->mtu >= 68)
+		rc = rtnl_link_set(&c->nl, d->index, IFF_UP, IFF_UP, l->mtu);
+	if (!rc) {
+		what = "address";
+		rc = rtnl_addr_add(&c->nl, AF_INET, d->index, &l->yiaddr,
+				   prefix_len(l->netmask), &l->broadcast);
+	}
+	/* Option 121 replaces option 3 (RFC 3442). */
+	if (!rc)
+		what = "route";
+	for (unsigned i = 0; !rc && i < l->nroutes; i++)
+		rc = rtnl_route_add(&c->nl, AF_INET, &l->routes[i].dest, l->routes[i].width,
+				    l->routes[i].gateway.s_addr ? &l->routes[i].gateway : NULL,
+				    d->index);
+	if (!rc && !l->nroutes && l->router.s_addr)
+		rc = rtnl_route_add(&c->nl, AF_INET, NULL, 0, &l->router, d->index);
+	if (!rc && l->hostname[0] && uname(&u) == 0 &&
+	    (!u.nodename[0] || strcmp(u.nodename, "(none)") == 0)) {
+		what = "host name";
+		if (sethostname(l->hostname, strlen(l->hostname)))
+			rc = -errno;
+	}
+	if (!rc) {
+		what = IPC_RESOLV;
+		rc = write_resolv(l);
+	}
+	if (rc)
+		dev_error(d, what, rc);
+	return rc;
+}
+
+static void
+static_lease(struct dhcp_lease *l, const struct ip_spec *s)
+{
+	l->yiaddr.s_addr = s->client;
+	l->siaddr.s_addr = s->server;
+	l->router.s_addr = s->gateway;
+	l->netmask.s_addr = s->netmask;
+	l->dns[0].s_addr = s->dns[0];
+	l->dns[1].s_addr = s->dns[1];
+	l->ntp[0].s_addr = s->ntp;
+	memcpy(l->hostname, s->hostname, sizeof(l->hostname));
+}
+
+/* The classful netmask klibc guesses when none is given. */
+static uint32_t
+guess_netmask(struct in_addr a)
+{
+	uint8_t first = ((const uint8_t *)&a.s_addr)[0];
+
+	return htonl(first < 128 ? 0xff000000u : first < 192 ? 0xffff0000u : 0xffffff00u);
+}
+
+/* A bound device: apply, write net-DEV.conf, print the summary. */
+static void
+dev_finish(struct ipc *c, struct ipc_dev *d)
+{
+	struct netconf *conf = &d->conf;
+	struct dhcp_lease *l = &conf->lease;
+	char path[sizeof(NETCONF_PATH_FMT) + IF_NAMESIZE];
+	struct sysinfo si;
+	int rc;
+
+	d->state = ST_DONE;
+	snprintf(conf->device, sizeof(conf->device), "%s", d->spec.device);
+	if (conf->proto == NETCONF_NONE)
+		static_lease(l, &d->spec);
+	if (!l->hostname[0])	/* ours, as given in ip= */
+		memcpy(l->hostname, d->spec.hostname, sizeof(l->hostname));
+	if (!l->netmask.s_addr)
+		l->netmask.s_addr = guess_netmask(l->yiaddr);
+	if (!l->broadcast.s_addr)
+		l->broadcast.s_addr = l->yiaddr.s_addr | ~l->netmask.s_addr;
+	if (!c->no_apply && apply(c, d) < 0)
+		c->status = 1;
+	conf->uptime = sysinfo(&si) == 0 ? si.uptime : 0;
+	snprintf(path, sizeof(path), NETCONF_PATH_FMT, conf->device);
+	rc = mkdir("/run", 0755) && errno != EEXIST ? -errno : 0;
+	if (rc == 0)
+		rc = netconf_save(conf, path);
+	if (rc < 0) {
+		dev_error(d, path, rc);
+		c->status = 1;
+	}
+	netconf_print(STDOUT_FILENO, conf);
+}
+
+/* 1: finished (c->status says how), 0: go on. */
+static int
+settle(struct ipc *c)
+{
+	unsigned done = 0, over = 0;
+
+	for (unsigned i = 0; i < c->ndev; i++) {
+		struct ipc_dev *d = &c->dev[i];
+
+		if (d->state == ST_BOUND)
+			dev_finish(c, d);
+		done += d->state == ST_DONE;
+		over += d->state == ST_DONE || d->state == ST_FAILED;
+	}
+	if (done && c->first_wins)
+		return 1;
+	if (c->ndev && over == c->ndev) {
+		if (!done)
+			c->status = 1;
+		return 1;
+	}
+	return 0;
+}
+
+static int
+run(struct ipc *c)
+{
+	struct pollfd pfd[IPC_DEVS_MAX + 1];
+	struct ipc_dev *by_fd[IPC_DEVS_MAX + 1];
+
+	for (;;) {
+		long long now = clock_ms(), wake = c->deadline;
+		nfds_t n = 1;
+		int timeout = -1;
+
+		if (c->deadline >= 0 && now >= c->deadline) {
+			dprintf(STDOUT_FILENO, "IP-Config: no response after %u secs - giving up\n",
+				c->timeout);
+			return 255;
+		}
+		for (unsigned i = 0; i < c->ndev; i++) {
+			struct ipc_dev *d = &c->dev[i];
+
+			if (!exchanging(d))
+				continue;
+			if (d->next <= now)
+				dev_send(c, d, now);
+			if (wake < 0 || d->next < wake)
+				wake = d->next;
+			pfd[n] = (struct pollfd){ .fd = d->fd, .events = POLLIN };
+			by_fd[n++] = d;
+		}
+		if (wake >= 0)
+			timeout = (int)(wake - now);
+		pfd[0] = (struct pollfd){ .fd = c->mon.fd, .events = POLLIN };
+		if (poll(pfd, n, timeout) < 0 && errno != EINTR) {
+			fputs("ipconfig: poll failed\n", stderr);
+			return 1;
+		}
+		if (pfd[0].revents)
+			read_monitor(c);
+		for (nfds_t i = 1; i < n; i++)
+			if (pfd[i].revents)
+				dev_receive(c, by_fd[i], clock_ms());
+		if (settle(c))
+			return c->status;
+	}
+}
+
+static int
+usage(void)
+{
+	fputs("usage: ipconfig [-c PROTO] [-d DEV|SPEC]... [-i VENDORCLASS] [-n] [-o]\n"
+	      "                [-p PORT] [-t SECS] [DEV|SPEC]...\n", stderr);
+	return 1;
+}
+
+static int
+add_spec(struct ipc *c, const char *text, unsigned caps)
+{
+	struct es_error err = { 0 };
+	struct ip_spec s;
+
+	if (ip_spec_parse(&s, text, caps, &err) < 0) {
+		fprintf(stderr, "ipconfig: %s\n", err.msg);
+		return -1;
+	}
+	/* Nothing to ask and nothing given (ip=off, rarp): not configured. */
+	if (!s.client && !(s.caps & (IP_CAP_DHCP | IP_CAP_BOOTP)))
+		return 0;
+	if (!s.device[0]) {
+		c->want_all = c->first_wins = true;
+		c->all_spec = s;
+		return 0;
+	}
+	if (add_device(c, &s, s.device) < 0) {
+		fprintf(stderr, "ipconfig: more than %u devices\n", IPC_DEVS_MAX);
+		return -1;
+	}
+	return 0;
+}
+
+/* Options into c; 0, or the exit status of a usage error. */
+static int
+parse_args(struct ipc *c, int argc, char **argv)
+{
+	static const struct option_def defs[] = {
+		{ 'c', NULL, "PROTO", NULL }, { 'd', NULL, "SPEC", NULL },
+		{ 'i', NULL, "CLASS", NULL }, { 'n', NULL, NULL, NULL },
+		{ 'o', NULL, NULL, NULL }, { 'p', NULL, "PORT", NULL },
+		{ 't', NULL, "SECS", NULL },
+	};
+	unsigned caps = IP_CAP_ANY;
+	unsigned long long v;
+	struct options o;
+	int key, k;
+
+	options_init(&o, defs, sizeof(defs) / sizeof(defs[0]), argc, argv, true);
+	while ((key = options_next(&o)) != 0) {
+		if (key == 'c' && (k = ip_proto_caps(o.arg)) >= 0) {
+			caps = (unsigned)k;
+		} else if (key == 'd') {
+			if (add_spec(c, o.arg, caps) < 0)
+				return 1;
+		} else if (key == 'i' && strlen(o.arg) <= 255) {
+			c->vendor = o.arg;
+		} else if (key == 'n' || key == 'o') {
+			*(key == 'n' ? &c->no_apply : &c->first_wins) = true;
+		} else if (key == 'p' && number_parse(o.arg, 10, 65535, &v) && v > 1) {
+			c->port = (unsigned)v;
+		} else if (key == 't' && number_parse(o.arg, 10, 1u << 30, &v)) {
+			c->timeout = (unsigned)v;
+			c->deadline = c->start + (long long)v * 1000;
+		} else {
+			if (key != '?')
+				fprintf(stderr, "ipconfig: -%c: bad value '%s'\n", key, o.arg);
+			return usage();
+		}
+	}
+	for (int i = 0; i < o.noperands; i++)
+		if (add_spec(c, o.operands[i], caps) < 0)
+			return 1;
+	return 0;
+}
+
+int
+ipconfig_main(int argc, char **argv)
+{
+	struct ipc c = {
+		.port = DHCP_CLIENT_PORT, .deadline = -1, .start = clock_ms(),
+		.nl.fd = -1, .mon.fd = -1,
+	};
+	int rc;
+
+	if ((rc = parse_args(&c, argc, argv)) != 0)
+		return rc;
+	seed_rand(&c);
+	/* The monitor first: no change is lost between the scan and it. */
+	if ((rc = rtnl_open(&c.mon, RTMGRP_LINK)) < 0 || (rc = rtnl_open(&c.nl, 0)) < 0 ||
+	    (c.want_all && (rc = rtnl_links(&c.nl, found_link, &c)) < 0)) {
+		fprintf(stderr, "ipconfig: rtnetlink: %s\n", strerror(-rc));
+		rc = 1;
+	} else if (!c.ndev && (!c.want_all || c.deadline < 0)) {
+		/* with no deadline, nothing would be waited for forever */
+		fputs("ipconfig: no devices to configure\n", stderr);
+		rc = 1;
+	} else {
+		scan_links(&c);
+		rc = settle(&c) ? c.status : run(&c);
+	}
+	for (unsigned i = 0; i < c.ndev; i++)
+		dev_stop(&c.dev[i], c.dev[i].state);
+	rtnl_close(&c.nl);
+	rtnl_close(&c.mon);
+	return rc;
+}
