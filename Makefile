@@ -113,12 +113,14 @@ demo:
 	$(MAKE) all
 	BIN=$(B) sh scripts/demo.sh
 
-# Speed against the cpio peers, kinit's size, then boot time and image
-# size against initramfs-tools and dracut (bench/README.md).
+# Speed against the cpio peers, kinit's size, ipconfig against klibc's,
+# then boot time and image size against initramfs-tools and dracut
+# (bench/README.md).
 bench: all
 	sh scripts/deps.sh bench
 	BIN=$(CURDIR)/$(B) bash bench/run.sh
 	BIN=$(CURDIR)/$(B) sh bench/size.sh
+	BIN=$(CURDIR)/$(B) sh bench/ipconfig.sh
 	BIN=$(CURDIR)/$(B) bash bench/boot.sh
 
 install: all

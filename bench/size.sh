@@ -23,9 +23,10 @@ verdict=met
 
 klibc_row() {
 	set -- "$KLIBC_BIN/kinit" "$KLIBC_BIN/run-init" "$KLIBC_BIN/fstype" \
+		"$KLIBC_BIN/nfsmount" "$KLIBC_BIN/ipconfig" \
 		"$KLIBC_BIN/resume" /usr/lib/klibc-*.so
 	for f; do [ -f "$f" ] || return 0; done
-	printf '| klibc-utils %s: kinit, run-init, fstype, resume + klibc.so | %s |\n' \
+	printf '| klibc-utils %s: kinit, run-init, fstype, resume, nfsmount, ipconfig + klibc.so | %s |\n' \
 		"$(dpkg-query -W -f '${Version}' klibc-utils 2>/dev/null)" \
 		"$(stat -c %s "$@" | awk '{ s += $1 } END { print s }')"
 }
@@ -34,7 +35,7 @@ mkdir -p "$BENCH_DIR" || exit 1
 {
 	printf '## kinit size (stripped)\n\n'
 	printf '| binary | bytes |\n|---|---:|\n'
-	printf '| ours: kinit (kinit, run-init, fstype, modprobe, resume, nfsmount; static musl) | %s |\n' "$size"
+	printf '| ours: kinit (kinit, run-init, fstype, modprobe, resume, nfsmount, ipconfig; static musl) | %s |\n' "$size"
 	klibc_row
 	printf '\nbudget: %s bytes (96 KiB); ours is %s%% of it: %s\n' "$BUDGET" \
 		"$((size * 100 / BUDGET))" "$verdict"
