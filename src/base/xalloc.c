@@ -6,11 +6,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 static void __attribute__((noreturn))
 out_of_memory(size_t n)
 {
-	fprintf(stderr, "out of memory (%zu bytes)\n", n);
+	dprintf(STDERR_FILENO, "out of memory (%zu bytes)\n", n);
 	exit(2);
 }
 

@@ -178,7 +178,7 @@ dev_socket(const struct ipc *c, const struct ipc_dev *d)
 static void
 dev_error(const struct ipc_dev *d, const char *what, int err)
 {
-	fprintf(stderr, "ipconfig: %s: %s: %s\n", d->spec.device, what, strerror(-err));
+	dprintf(STDERR_FILENO, "ipconfig: %s: %s: %s\n", d->spec.device, what, strerror(-err));
 }
 
 /* klibc's line; on stdout, written by dprintf as netconf writes (no
@@ -611,7 +611,7 @@ run(struct ipc *c)
 			timeout = (int)(wake - now);
 		pfd[0] = (struct pollfd){ .fd = c->mon.fd, .events = POLLIN };
 		if (poll(pfd, n, timeout) < 0 && errno != EINTR) {
-			fputs("ipconfig: poll failed\n", stderr);
+			dprintf(STDERR_FILENO, "ipconfig: poll: %s\n", strerror(errno));
 			return 1;
 		}
 		if (pfd[0].revents)
@@ -627,8 +627,9 @@ run(struct ipc *c)
 static int
 usage(void)
 {
-	fputs("usage: ipconfig [-c PROTO] [-d DEV|SPEC]... [-i VENDORCLASS] [-n] [-o]\n"
-	      "                [-p PORT] [-t SECS] [DEV|SPEC]...\n", stderr);
+	dprintf(STDERR_FILENO,
+		"usage: ipconfig [-c PROTO] [-d DEV|SPEC]... [-i VENDORCLASS] [-n] [-o]\n"
+		"                [-p PORT] [-t SECS] [DEV|SPEC]...\n");
 	return 1;
 }
 
@@ -639,7 +640,7 @@ add_spec(struct ipc *c, const char *text, unsigned caps)
 	struct ip_spec s;
 
 	if (ip_spec_parse(&s, text, caps, &err) < 0) {
-		fprintf(stderr, "ipconfig: %s\n", err.msg);
+		dprintf(STDERR_FILENO, "ipconfig: %s\n", err.msg);
 		return -1;
 	}
 	/* Nothing to ask and nothing given (ip=off, rarp): not configured. */
@@ -651,7 +652,7 @@ add_spec(struct ipc *c, const char *text, unsigned caps)
 		return 0;
 	}
 	if (add_device(c, &s, s.device) < 0) {
-		fprintf(stderr, "ipconfig: more than %u devices\n", IPC_DEVS_MAX);
+		dprintf(STDERR_FILENO, "ipconfig: more than %u devices\n", IPC_DEVS_MAX);
 		return -1;
 	}
 	return 0;
@@ -690,7 +691,7 @@ parse_args(struct ipc *c, int argc, char **argv)
 			c->deadline = c->start + (long long)v * 1000;
 		} else {
 			if (key != '?')
-				fprintf(stderr, "ipconfig: -%c: bad value '%s'\n", key, o.arg);
+				dprintf(STDERR_FILENO, "ipconfig: -%c: bad value '%s'\n", key, o.arg);
 			return usage();
 		}
 	}
@@ -715,11 +716,11 @@ ipconfig_main(int argc, char **argv)
 	/* The monitor first: no change is lost between the scan and it. */
 	if ((rc = rtnl_open(&c.mon, RTMGRP_LINK)) < 0 || (rc = rtnl_open(&c.nl, 0)) < 0 ||
 	    (c.want_all && (rc = rtnl_links(&c.nl, found_link, &c)) < 0)) {
-		fprintf(stderr, "ipconfig: rtnetlink: %s\n", strerror(-rc));
+		dprintf(STDERR_FILENO, "ipconfig: rtnetlink: %s\n", strerror(-rc));
 		rc = 1;
 	} else if (!c.ndev && (!c.want_all || c.deadline < 0)) {
 		/* with no deadline, nothing would be waited for forever */
-		fputs("ipconfig: no devices to configure\n", stderr);
+		dprintf(STDERR_FILENO, "ipconfig: no devices to configure\n");
 		rc = 1;
 	} else {
 		scan_links(&c);

@@ -82,7 +82,8 @@ nfs_mount(const struct nfs_spec *spec, const char *dir, struct es_error *err)
 static int
 usage(void)
 {
-	fputs("usage: nfsmount [-o OPTIONS]... [-p PORTMAP_FILE] SERVER:/PATH [DIR]\n", stderr);
+	dprintf(STDERR_FILENO,
+		"usage: nfsmount [-o OPTIONS]... [-p PORTMAP_FILE] SERVER:/PATH [DIR]\n");
 	return 1;
 }
 
@@ -110,7 +111,7 @@ nfsmount_main(int argc, char **argv)
 			return usage();
 		if (snprintf(options + used, sizeof(options) - used, "%s%s", used ? "," : "",
 			     o.arg) >= (int)(sizeof(options) - used)) {
-			fprintf(stderr, "nfsmount: options longer than %zu bytes\n",
+			dprintf(STDERR_FILENO, "nfsmount: options longer than %zu bytes\n",
 				sizeof(options) - 1);
 			return 1;
 		}
@@ -119,16 +120,16 @@ nfsmount_main(int argc, char **argv)
 		return usage();
 	dir = o.noperands > 1 ? o.operands[1] : "/nfs_root";
 	if (nfs_spec_source(&spec, o.operands[0], &err) < 0) {
-		fprintf(stderr, "nfsmount: %s\n", err.msg);
+		dprintf(STDERR_FILENO, "nfsmount: %s\n", err.msg);
 		return 1;
 	}
 	memcpy(spec.options, options, sizeof(options));
 	if (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode)) {
-		fprintf(stderr, "nfsmount: %s: not a directory\n", dir);
+		dprintf(STDERR_FILENO, "nfsmount: %s: not a directory\n", dir);
 		return 1;
 	}
 	if (nfs_mount(&spec, dir, &err) < 0) {
-		fprintf(stderr, "nfsmount: %s\n", err.msg);
+		dprintf(STDERR_FILENO, "nfsmount: %s\n", err.msg);
 		/* Exit 2 when the kernel refused, 1 for what nfsmount refused. */
 		return strncmp(err.msg, "mount ", 6) == 0 ? 2 : 1;
 	}
