@@ -216,7 +216,7 @@ int
 fstype_main(int argc, char **argv)
 {
 	static const struct option_def defs[] = {
-		{ 'v', "all", NULL, NULL }, { 'h', "help", NULL, NULL },
+		{ 'v', "all", NULL }, { 'h', "help", NULL },
 	};
 	struct options o;
 	bool all = false;

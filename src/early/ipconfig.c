@@ -35,6 +35,7 @@
  */
 #include "early/applets.h"
 #include "early/clock.h"
+#include "early/ipconfig.h"
 #include "early/ipspec.h"
 #include "early/netconf.h"
 #include "early/number.h"
@@ -663,10 +664,10 @@ static int
 parse_args(struct ipc *c, int argc, char **argv)
 {
 	static const struct option_def defs[] = {
-		{ 'c', NULL, "PROTO", NULL }, { 'd', NULL, "SPEC", NULL },
-		{ 'i', NULL, "CLASS", NULL }, { 'n', NULL, NULL, NULL },
-		{ 'o', NULL, NULL, NULL }, { 'p', NULL, "PORT", NULL },
-		{ 't', NULL, "SECS", NULL },
+		{ 'c', NULL, "PROTO" }, { 'd', NULL, "SPEC" },
+		{ 'i', NULL, "CLASS" }, { 'n', NULL, NULL },
+		{ 'o', NULL, NULL }, { 'p', NULL, "PORT" },
+		{ 't', NULL, "SECS" },
 	};
 	unsigned caps = IP_CAP_ANY;
 	unsigned long long v;
@@ -702,7 +703,7 @@ parse_args(struct ipc *c, int argc, char **argv)
 }
 
 int
-ipconfig_main(int argc, char **argv)
+ipconfig_run(int argc, char **argv, struct netconf *done)
 {
 	struct ipc c = {
 		.port = DHCP_CLIENT_PORT, .deadline = -1, .start = clock_ms(),
@@ -726,9 +727,20 @@ ipconfig_main(int argc, char **argv)
 		scan_links(&c);
 		rc = settle(&c) ? c.status : run(&c);
 	}
-	for (unsigned i = 0; i < c.ndev; i++)
+	for (unsigned i = 0; i < c.ndev; i++) {
+		if (done && c.dev[i].state == ST_DONE) {
+			*done = c.dev[i].conf;
+			done = NULL;
+		}
 		dev_stop(&c.dev[i], c.dev[i].state);
+	}
 	rtnl_close(&c.nl);
 	rtnl_close(&c.mon);
 	return rc;
+}
+
+int
+ipconfig_main(int argc, char **argv)
+{
+	return ipconfig_run(argc, argv, NULL);
 }

@@ -12,7 +12,7 @@
  *
  * Differences from klibc's kinit: modules, UUID=/LABEL=/PARTUUID=/
  * PARTLABEL=, rootwait, a rescue shell; no /arch.cmd, no kinit_mount=,
- * no legacy initrd or ramdisk handling, no network root (yet).
+ * no legacy initrd or ramdisk handling. root=/dev/nfs: kinit_nfs.c.
  */
 #include "early/applets.h"
 #include "early/coldplug.h"

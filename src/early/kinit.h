@@ -51,8 +51,17 @@ bool kinit_wait_device(struct kinit *k, const struct rootspec *spec,
 		       unsigned timeout_secs, struct blockdev *found);
 /* Handles the uevents waiting on the socket (modules, no devices). */
 void kinit_drain_uevents(struct kinit *k);
+/* The root's device, waited for; for an NFS root, only that it is one. */
 int kinit_find_root(struct kinit *k);
+/* Mounts the root on /root: a block device, or over NFS. */
 int kinit_mount_root(struct kinit *k);
+/* How long to wait for the root: rootwait=N, 0 for rootwait (no
+ * limit), else KINIT_ROOT_WAIT_DEFAULT. */
+unsigned kinit_root_timeout(const struct boot_params *p);
+
+/* kinit_nfs.c */
+/* The network by ipconfig, then nfsroot= mounted on /root. */
+int kinit_mount_nfs(struct kinit *k);
 /* resume= before the root is touched. */
 void kinit_resume(struct kinit *k);
 

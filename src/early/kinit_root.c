@@ -81,8 +81,8 @@ kinit_wait_device(struct kinit *k, const struct rootspec *spec,
 }
 
 /* The wait's length: rootwait=N, rootwait (forever), else the default. */
-static unsigned
-root_timeout(const struct boot_params *p)
+unsigned
+kinit_root_timeout(const struct boot_params *p)
 {
 	if (p->rootwait)
 		return p->rootwait_secs;
@@ -93,8 +93,12 @@ int
 kinit_find_root(struct kinit *k)
 {
 	const struct boot_params *p = &k->params;
-	unsigned secs = root_timeout(p);
+	unsigned secs = kinit_root_timeout(p);
 
+	if (!p->root[0] && p->nfsroot[0]) {
+		k->root.kind = ROOT_NFS;	/* nfsroot= alone, as the kernel takes it */
+		return 0;
+	}
 	if (!p->root[0]) {
 		log_err(&k->log, "no root= on the kernel command line");
 		return -EINVAL;
@@ -104,10 +108,8 @@ kinit_find_root(struct kinit *k)
 			p->root);
 		return -EINVAL;
 	}
-	if (k->root.kind == ROOT_NFS) {
-		log_err(&k->log, "root=/dev/nfs: this kinit has no network root");
-		return -ENOSYS;
-	}
+	if (k->root.kind == ROOT_NFS)
+		return 0;	/* found when the network is up: kinit_mount_nfs */
 	if (secs)
 		log_info(&k->log, "waiting for root=%s (up to %u s)", p->root, secs);
 	else
@@ -220,6 +222,8 @@ kinit_mount_root(struct kinit *k)
 	const char *type = k->params.rootfstype;
 	int rc;
 
+	if (k->root.kind == ROOT_NFS)
+		return kinit_mount_nfs(k);
 	snprintf(dev, sizeof(dev), "%s/%s", DEVFIND_DEV, bd->name);
 	if (!type[0]) {
 		if ((rc = blockdev_probe(bd, DEVFIND_DEV, BLOCKDEV_NEED_FS)) < 0)
@@ -261,7 +265,7 @@ kinit_resume(struct kinit *k)
 		log_warn(&k->log, "resume=%s: not a device; not resuming", p->resume);
 		return;
 	}
-	if (!kinit_wait_device(k, &spec, root_timeout(p), &bd)) {
+	if (!kinit_wait_device(k, &spec, kinit_root_timeout(p), &bd)) {
 		log_warn(&k->log, "resume=%s: no such device; not resuming", p->resume);
 		return;
 	}

@@ -45,20 +45,20 @@
 
 /* One table feeds the parser and --help. */
 static const struct option_def mp_opts[] = {
-	{ 'a', "all", NULL, "load every MODULE (otherwise the words after it are its parameters)" },
-	{ 'r', "remove", NULL, "remove MODULEs, then their dependencies left unused" },
-	{ 'D', "show-depends", NULL, "print what loading would take: insmod PATH, builtin NAME" },
-	{ 'n', "dry-run", NULL, "do everything but insert or remove" },
-	{ 'v', "verbose", NULL, "print each insmod/rmmod; twice: each step" },
-	{ 'q', "quiet", NULL, "no messages; the exit status says it" },
-	{ 'b', "use-blacklist", NULL, "apply modprobe.blacklist= to MODULEs named too" },
-	{ 'd', "dirname", "ROOT", "the modules under ROOT/lib/modules/VERSION" },
-	{ 'S', "set-version", "VERSION", "the modules of VERSION (default: uname -r)" },
-	{ 'C', "config", "FILE", "accepted and ignored: no modprobe.d is read" },
-	{ 'i', "ignore-install", NULL, "accepted: there are no install commands" },
-	{ 's', "syslog", NULL, "accepted and ignored" },
-	{ 'V', "version", NULL, "print the version" },
-	{ 'h', "help", NULL, "print this help" },
+	{ 'a', "all", NULL },
+	{ 'r', "remove", NULL },
+	{ 'D', "show-depends", NULL },
+	{ 'n', "dry-run", NULL },
+	{ 'v', "verbose", NULL },
+	{ 'q', "quiet", NULL },
+	{ 'b', "use-blacklist", NULL },
+	{ 'd', "dirname", "ROOT" },
+	{ 'S', "set-version", "VERSION" },
+	{ 'C', "config", "FILE" },
+	{ 'i', "ignore-install", NULL },
+	{ 's', "syslog", NULL },
+	{ 'V', "version", NULL },
+	{ 'h', "help", NULL },
 };
 
 #define MP_NOPTS (sizeof(mp_opts) / sizeof(mp_opts[0]))

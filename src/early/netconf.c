@@ -66,9 +66,8 @@ put_var(struct out *o, const char *name, const char *value)
 	out(o, "%s='%s'\n", name, q);
 }
 
-/* klibc's root server: siaddr, else the server identifier. */
-static struct in_addr
-root_server(const struct dhcp_lease *l)
+struct in_addr
+netconf_root_server(const struct dhcp_lease *l)
 {
 	return l->siaddr.s_addr ? l->siaddr : l->server_id;
 }
@@ -147,7 +146,7 @@ netconf_write(int fd, const struct netconf *c)
 			addr_text(buf, a);
 			break;
 		case V_ROOTSERVER:
-			addr_text(buf, root_server(&c->lease));
+			addr_text(buf, netconf_root_server(&c->lease));
 			break;
 		case V_PROTO:
 			value = proto_names[c->proto];
@@ -225,6 +224,6 @@ netconf_print(int fd, const struct netconf *c)
 	if (l->nisdomain[0])
 		out(&o, " nisdomain: %-64s\n", l->nisdomain);
 	out(&o, " rootserver: %s rootpath: %s\n filename  : %s\n",
-		addr_text(a, root_server(l)), l->rootpath, l->file);
+		addr_text(a, netconf_root_server(l)), l->rootpath, l->file);
 	return o.err;
 }

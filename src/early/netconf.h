@@ -55,6 +55,10 @@ int netconf_write(int fd, const struct netconf *c);
  * 0 or -errno; on error path is untouched and path.tmp removed. */
 int netconf_save(const struct netconf *c, const char *path);
 
+/* The root server, as klibc and the kernel take it: BOOTP's siaddr,
+ * else the DHCP server identifier. */
+struct in_addr netconf_root_server(const struct dhcp_lease *l);
+
 /* Prints klibc's summary lines to fd ("IP-Config: eth0 complete ...").
  * Returns 0, or -EIO when a write fails. */
 int netconf_print(int fd, const struct netconf *c);

@@ -94,7 +94,7 @@ nfsmount_main(int argc, char **argv)
 	struct es_error err = { 0 };
 	char options[NFS_OPTIONS_MAX] = "";
 	static const struct option_def defs[] = {
-		{ 'o', NULL, "OPTIONS", NULL }, { 'p', NULL, "PORTMAP_FILE", NULL },
+		{ 'o', NULL, "OPTIONS" }, { 'p', NULL, "PORTMAP_FILE" },
 	};
 	struct options o;
 	const char *dir;

@@ -148,35 +148,26 @@ nfs_spec_root(struct nfs_spec *spec, const char *nfsroot, const char *root_path,
 	return rc < 0 ? rc : expand_client(spec, client, err);
 }
 
-/* klibc's numeric options: their values must be numbers. */
+/* klibc's numeric options: their values must be numbers (u32, as C
+ * writes them, as the kernel reads them). */
 static const char *const numeric[] = {
 	"port", "rsize", "wsize", "timeo", "retrans",
 	"acregmin", "acregmax", "acdirmin", "acdirmax",
 };
+static const char *const versions[] = { "2", "3", "4", "4.0", "4.1", "4.2" };
+
+static bool
+one_of(const char *s, const char *const *list, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(s, list[i]) == 0)
+			return true;
+	return false;
+}
 
 struct seen {
 	bool vers, lock, v4;
 };
-
-/* Whether s[0..len) is, whole, a number the kernel takes (u32, as C
- * writes it). */
-static bool
-is_number(const char *s, size_t len)
-{
-	unsigned long long v;
-	const char *p = s;
-
-	return number_scan(&p, 0, UINT32_MAX, &v) && p == s + len;
-}
-
-static bool
-is_numeric_option(const char *w, size_t name_len)
-{
-	for (size_t i = 0; i < sizeof(numeric) / sizeof(numeric[0]); i++)
-		if (name_len == strlen(numeric[i]) && !strncmp(w, numeric[i], name_len))
-			return true;
-	return false;
-}
 
 /* One option word: rewritten for the kernel into a->data, or taken as
  * a flag. */
@@ -184,41 +175,38 @@ static int
 option(struct nfs_mount_args *a, struct seen *seen, const char *w, size_t len,
        struct es_error *err)
 {
-	size_t name_len = strcspn(w, "=");
-	const char *value = w + name_len + 1;
+	char word[NFS_OPTIONS_MAX], *value;
+	unsigned long long v;
 
-	if (name_len > len)
-		name_len = len;
-	if (len == 2 && (!strncmp(w, "ro", 2) || !strncmp(w, "rw", 2))) {
-		a->flags = w[1] == 'o' ? a->flags | MS_RDONLY : a->flags & ~MS_RDONLY;
+	if (len >= sizeof(word))
+		return es_fail(err, EINVAL, "options longer than %zu bytes", sizeof(word) - 1);
+	memcpy(word, w, len);
+	word[len] = '\0';
+	if (strcmp(word, "ro") == 0 || strcmp(word, "rw") == 0) {
+		a->flags = word[1] == 'o' ? a->flags | MS_RDONLY : a->flags & ~MS_RDONLY;
 		return 0;
 	}
-	if (len == 11 && !strncmp(w, "broken_suid", 11))
+	if (strcmp(word, "broken_suid") == 0)
 		return 0;	/* klibc's; the kernel has no such option */
-	if (len == 2 && w[0] == 'v' && (w[1] == '2' || w[1] == '3')) {
-		w = w[1] == '2' ? "vers=2" : "vers=3";
-		len = 6;
-		name_len = 4;
-		value = w + 5;
-	}
-	if (is_numeric_option(w, name_len) &&
-	    (name_len == len || !is_number(value, len - name_len - 1)))
+	if (strcmp(word, "v2") == 0 || strcmp(word, "v3") == 0)
+		snprintf(word, sizeof(word), "vers=%c", w[1]);
+	if ((value = strchr(word, '=')))
+		*value++ = '\0';
+	if (one_of(word, numeric, sizeof(numeric) / sizeof(numeric[0])) &&
+	    (!value || !number_parse(value, 0, UINT32_MAX, &v)))
 		return es_fail(err, EINVAL, "%.*s: not a number", (int)len, w);
-	if ((name_len == 4 && !strncmp(w, "vers", 4)) ||
-	    (name_len == 7 && !strncmp(w, "nfsvers", 7))) {
-		size_t vlen = len - name_len - 1;
-
-		if (name_len == len || !vlen || !strchr("234", *value) ||
-		    (vlen > 1 && (*value != '4' || vlen != 3 || value[1] != '.' ||
-				  !strchr("012", value[2]))))
+	if (strcmp(word, "vers") == 0 || strcmp(word, "nfsvers") == 0) {
+		if (!value || !one_of(value, versions, sizeof(versions) / sizeof(versions[0])))
 			return es_fail(err, EINVAL, "%.*s: not an NFS version (2, 3, 4, 4.0, 4.1, 4.2)",
 				       (int)len, w);
 		seen->vers = true;
 		seen->v4 = *value == '4';
 	}
-	if ((len == 4 && !strncmp(w, "lock", 4)) || (len == 6 && !strncmp(w, "nolock", 6)))
+	if (strcmp(word, "lock") == 0 || strcmp(word, "nolock") == 0)
 		seen->lock = true;
-	return append(a->data, sizeof(a->data), w, len, err);
+	if (value)
+		value[-1] = '=';
+	return append(a->data, sizeof(a->data), word, strlen(word), err);
 }
 
 int

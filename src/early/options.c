@@ -129,9 +129,7 @@ void
 options_help(const struct option_def *defs, size_t ndefs, int fd)
 {
 	for (size_t i = 0; i < ndefs; i++)
-		if (defs[i].help)
-			dprintf(fd, "  -%c%s%s%s%s\n\t%s\n", defs[i].key,
-				defs[i].name ? ", --" : "", defs[i].name ? defs[i].name : "",
-				defs[i].arg ? " " : "", defs[i].arg ? defs[i].arg : "",
-				defs[i].help);
+		dprintf(fd, "  -%c%s%s%s%s\n", defs[i].key,
+			defs[i].name ? ", --" : "", defs[i].name ? defs[i].name : "",
+			defs[i].arg ? " " : "", defs[i].arg ? defs[i].arg : "");
 }

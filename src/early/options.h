@@ -1,6 +1,7 @@
 /*
  * options.h - the applets' command lines: getopt(3) and getopt_long(3)
- * without their globals, from one table that also gives --help.
+ * without their globals, from one table that also lists them for
+ * --help.
  *
  * Short options cluster and take their argument attached or as the next
  * word (-qv, -dROOT, -d ROOT); long ones take it after '=' or as the
@@ -20,7 +21,6 @@ struct option_def {
 	char key;
 	const char *name;	/* the long name; NULL: none */
 	const char *arg;	/* its argument's name; NULL: a flag */
-	const char *help;	/* one line for --help; NULL: not listed */
 };
 
 struct options {
@@ -47,7 +47,8 @@ void options_init(struct options *o, const struct option_def *defs,
  * option or a missing argument (o->bad); 0 when no option is left:
  * o->operands[0..noperands) are the operands (within argv). */
 int options_next(struct options *o);
-/* "  -k, --name ARG\n\tHELP\n" for each option with a help line. */
+/* "  -k, --name ARG" for each option, a line each. (No descriptions:
+ * the target binary's budget; doc/kinit.md has them.) */
 void options_help(const struct option_def *defs, size_t ndefs, int fd);
 
 #endif

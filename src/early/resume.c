@@ -66,7 +66,7 @@ resume_main(int argc, char **argv)
 	struct rootspec spec;
 	struct blockdev bd;
 	struct devfind f;
-	static const struct option_def defs[] = { { 'n', NULL, NULL, NULL } };
+	static const struct option_def defs[] = { { 'n', NULL, NULL } };
 	unsigned long long offset = 0;
 	struct options o;
 	bool check = false;

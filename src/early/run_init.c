@@ -467,8 +467,8 @@ int
 run_init_main(int argc, char **argv)
 {
 	static const struct option_def defs[] = {
-		{ 'c', NULL, "CONSOLE", NULL }, { 'd', NULL, "CAPS", NULL },
-		{ 'n', NULL, NULL, NULL }, { 'p', NULL, NULL, NULL },
+		{ 'c', NULL, "CONSOLE" }, { 'd', NULL, "CAPS" },
+		{ 'n', NULL, NULL }, { 'p', NULL, NULL },
 	};
 	struct run_init_opts o = { .warn = warn_stderr, .warn_arg = "run-init" };
 	struct es_error err = { 0 };

@@ -7,11 +7,15 @@
 # appear in the exported directory on this side. Then the same with our
 # nfsmount applet (klibc's command line) in place of busybox's mount:
 # its defaults (v3, nolock), vers=4.2, vers=4.0 (clientaddr= found by
-# nfsmount itself) and ro.
+# nfsmount itself) and ro. Last, kinit's NFS root: an image of
+# `initramfs build --kinit` with the network and NFS drivers boots with
+# root=/dev/nfs (ip=dhcp by default), nfsroot=10.0.2.2:/export over v4.2
+# and v3, rw and ro, to the real root's init (root-init) on the export.
 . "$(dirname "$0")/../lib/tap.sh"
 . "$TOP/tests/lib/qemu.sh"
 . "$TOP/tests/lib/busybox.sh"
 . "$TOP/tests/lib/nfs.sh"
+. "$TOP/tests/lib/disk.sh"
 unset SOURCE_DATE_EPOCH
 
 I=$BIN/initramfs
@@ -187,9 +191,45 @@ for run in "ours-v3 v3 3 default" "ours-v42 v4 4.2 vers=4.2" "ours-v40 v4 4.0 ve
 	case $1 in ours-ro) check "$1" "$3" ro ;; *) check "$1" "$3" ;; esac
 done
 
+# kinit's NFS root: the real root is root-init's tree, exported.
+"$I" build -o root.img --moddir "$MODDIR" --compress zstd --kinit \
+	--modules virtio_pci,virtio_net,nfsv4,nfsv3 2>build.err
+ok "the kinit image builds" test -s root.img || diag "$(cat build.err)"
+DISK_GREETING="greeting over NFS" disk_root_tree rootfs 2>tree.err ||
+	diag "$(cat tree.err)"
+
+# nfsroot NAME APPEND: a kinit boot of root.img; console in NAME.console.
+nfsroot() {
+	QEMU_ARGS=$NFS_QEMU_NET \
+		qemu_boot root.img "$2" 120 "$1.log" '^ROOT-END|Kernel panic'
+	echo "$NFS_PID" > "$1.server"
+	qemu_console "$1.log" > "$1.console"
+}
+
+# root_ok NAME TYPE MODE VERSION: the real init ran on the export.
+root_ok() {
+	if grep -q '^ROOT-END' "$1.console" && grep -q '^ROOT-GREETING: greeting over NFS' "$1.console"; then
+		_tap_result 0 "$1: kinit reaches the real root's init over NFS"
+	else
+		_tap_result 1 "$1: kinit reaches the real root's init over NFS"
+		diag "$(grep -E 'kinit|IP-Config|Kernel panic' "$1.console" | tail -n 20)"
+	fi
+	like "$(sed -n 's/^ROOT-MOUNT: //p' "$1.console")" \
+		"^10\\.0\\.2\\.2:/export / $2 $3,.*vers=$4[,.]" "$1: / is the export, $2 $3, version $4"
+}
+
+nfs_serve v4 "$T/rootfs" nfsroot kinit-v42 \
+	"root=/dev/nfs nfsroot=10.0.2.2:/export,vers=4.2 ip=dhcp rw"
+root_ok kinit-v42 nfs4 rw 4.2
+like "$(grep '^IP-Config' kinit-v42.console | tr '\n' ' ')" \
+	'IP-Config: eth0 complete \(dhcp from 10\.0\.2\.2\)' "kinit-v42: ipconfig's summary on the console"
+nfs_serve v3 "$T/rootfs" nfsroot kinit-v3 "root=/dev/nfs nfsroot=10.0.2.2:/export"
+root_ok kinit-v3 nfs ro 3
+
 # The namespaces' first processes (ganesha and rpcbind die with them).
 left=
-for f in v42.server v40.server v3.server ours-v3.server ours-v42.server ours-v40.server ours-ro.server; do
+for f in v42.server v40.server v3.server ours-v3.server ours-v42.server ours-v40.server \
+	ours-ro.server kinit-v42.server kinit-v3.server; do
 	p=$(cat "$f" 2>/dev/null)
 	[ -z "$p" ] || ! kill -0 "$p" 2>/dev/null || left="$left $p"
 done

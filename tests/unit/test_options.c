@@ -11,9 +11,9 @@
 #include "early/options.h"
 
 static const struct option_def defs[] = {
-	{ 'q', "quiet", NULL, "no messages" },
-	{ 'v', NULL, NULL, NULL },
-	{ 'd', "dirname", "ROOT", "the root" },
+	{ 'q', "quiet", NULL },
+	{ 'v', NULL, NULL },
+	{ 'd', "dirname", "ROOT" },
 };
 
 /* Every option as "kARG;" (k alone for a flag, ?WORD; for a bad one),
