@@ -4,7 +4,8 @@
 # /run/net-eth0.conf and applied to the interface, the file compared
 # with klibc's for the same lease, BOOTP, a NAK handled, -t kept to the
 # deadline, a carrier that comes late, a device that appears late, a
-# static ip=, -n, and a hostile server (hostile-dhcp.py).
+# static ip=, -n, a hostile server (hostile-dhcp.py), and Debian's
+# initramfs-tools configure_networking run with ours as its ipconfig.
 . "$(dirname "$0")/../lib/tap.sh"
 . "$TOP/tests/lib/netns.sh"
 
@@ -315,6 +316,38 @@ is "$rc" 1 "ip=off: no devices to configure (status 1)"
 like "$(cat "$T/out")" "^ipconfig: no devices to configure\$" "with klibc's message"
 ours -t 1 es-absent
 is "$rc" 255 "a named device that never appears: given up at the deadline"
+
+# --- initramfs-tools' configure_networking -----------------------------------
+# Debian's own scripts/functions, run as its init-top scripts run it,
+# with our ipconfig first in PATH: it must configure the link and the
+# file it sources must give the variables.
+ITFUNCS=/usr/share/initramfs-tools/scripts/functions
+if [ -r "$ITFUNCS" ]; then
+	mkdir -p "$T/itbin"
+	ln -sf "$BIN/kinit" "$T/itbin/ipconfig"
+	netns_dnsmasq_start 2>"$T/dnsmasq.err"
+	diag_if "$T/dnsmasq.err"
+	reset_client
+	for ip in dhcp "" "::::$NETNS_HOSTNAME:$IF:dhcp"; do
+		# any net-*.conf stops it: those of the tests above go
+		rm -f "$NETNS_CLIENT_RUN"/net-*.conf
+		# shellcheck disable=SC2016 # expanded by the inner shell
+		netns_client_run env PATH="$T/itbin:$PATH" IP="$ip" DEVICE="$IF" sh -c '
+			quiet=y
+			. "$1"
+			starttime=$(_uptime)
+			configure_networking
+			echo "got $DEVICE $IPV4ADDR $IPV4NETMASK $ROOTPATH"' it "$ITFUNCS" >"$T/out" 2>&1
+		is "$(sed -n 's/^got //p' "$T/out")" \
+			"$IF $NETNS_CLIENT_IP $NETNS_NETMASK $NETNS_ROOTPATH" \
+			"configure_networking with IP='$ip' configures $IF and sources the file" ||
+			diag "$(cat "$T/out")"
+		reset_client
+	done
+	netns_dnsmasq_stop
+else
+	skip_n 3 "initramfs-tools is not installed"
+fi
 
 # --- usage -----------------------------------------------------------------
 ours -t 1 -c nonsense "$IF"
