@@ -71,12 +71,7 @@ boot() {
 
 # reaches NAME: the real root's init ran and said goodbye.
 reaches() {
-	if grep -q '^ROOT-END' "$1.console" && grep -q '^ROOT-INIT' "$1.console"; then
-		_tap_result 0 "$1: the real root's init runs"
-	else
-		_tap_result 1 "$1: the real root's init runs"
-		diag "$(grep -E 'kinit|panic|ROOT' "$1.console" | tail -n 25)"
-	fi
+	qemu_reached "$1.console" "$1: the real root's init runs" '^ROOT-INIT' '^ROOT-END'
 }
 
 root_line() { sed -n 's/^ROOT-MOUNT: //p' "$1.console"; }

@@ -7,6 +7,9 @@
 # veth pair are created inside the namespaces (`ip -n SERVER link add
 # ... peer ... netns CLIENT`), and the addresses exist only there.
 #
+#   netns_need_dnsmasq
+#       for a test file: skips all of it (skip_all) unless it runs as
+#       root with dnsmasq installed and netns_setup up succeeds.
 #   netns_setup [up|down]
 #       makes the namespaces $NETNS_SERVER and $NETNS_CLIENT (names
 #       unique to this test run), the veth pair $NETNS_SERVER_IF (with
@@ -142,6 +145,12 @@ _netns_cleanup() {
 	fi
 	[ -z "${NETNS_SERVER:-}" ] || _netns_delete "$NETNS_CLIENT" "$NETNS_SERVER"
 	NETNS_CLIENT='' NETNS_SERVER=''
+}
+
+netns_need_dnsmasq() {
+	[ "$(id -u)" = 0 ] || skip_all "needs root (network namespaces)"
+	command -v dnsmasq >/dev/null 2>&1 || skip_all "dnsmasq is not installed (dnsmasq-base)"
+	netns_setup up 2>"$T/netns.err" || skip_all "$(cat "$T/netns.err")"
 }
 
 netns_setup() {

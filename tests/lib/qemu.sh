@@ -28,6 +28,11 @@
 #       for a boot test, before its first boot: skips the whole file
 #       (skip_all) unless $QEMU is installed and Debian's kernel can be
 #       had; sets and exports QEMU_KERNEL.
+#   qemu_reached CONSOLE DESCRIPTION PATTERN...
+#       one TAP result: passes when the console text (qemu_console's)
+#       in the file CONSOLE has a line matching each extended regex
+#       PATTERN; else fails with kinit's, ipconfig's and the kernel's
+#       last lines as diagnostics. Returns as ok does.
 #   qemu_console LOGFILE
 #       prints the console log without carriage returns (the serial
 #       line ends lines with CR LF).
@@ -134,6 +139,18 @@ qemu_boot() {
 	_qb_ms=$(( ($(_qemu_now) - _qb_t0) / 1000000 ))
 	QEMU_BOOT_SECS=$((_qb_ms / 1000)).$(printf '%03d' $((_qb_ms % 1000)))
 	return $_qb_rc
+}
+
+qemu_reached() {
+	_qr_file=$1 _qr_desc=$2
+	shift 2
+	for _qr_p; do
+		grep -Eq -- "$_qr_p" "$_qr_file" && continue
+		_tap_result 1 "$_qr_desc"
+		diag "$(grep -E 'kinit|IP-Config|ROOT|panic' "$_qr_file" | tail -n 25)"
+		return 1
+	done
+	_tap_result 0 "$_qr_desc"
 }
 
 qemu_console() {

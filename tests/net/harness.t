@@ -8,10 +8,8 @@
 . "$TOP/tests/lib/netns.sh"
 
 KIPCONFIG=/usr/lib/klibc/bin/ipconfig
-[ "$(id -u)" = 0 ] || skip_all "needs root (network namespaces)"
 [ -x "$KIPCONFIG" ] || skip_all "klibc's ipconfig is not installed (klibc-utils)"
-command -v dnsmasq >/dev/null 2>&1 || skip_all "dnsmasq is not installed (dnsmasq-base)"
-netns_setup up 2>"$T/netns.err" || skip_all "$(cat "$T/netns.err")"
+netns_need_dnsmasq
 
 CONF=$NETNS_CLIENT_RUN/net-$NETNS_CLIENT_IF.conf
 host_name=$(uname -n)

@@ -10,10 +10,8 @@
 . "$TOP/tests/lib/netns.sh"
 
 KIPCONFIG=/usr/lib/klibc/bin/ipconfig
-[ "$(id -u)" = 0 ] || skip_all "needs root (network namespaces)"
 [ -x "$BIN/kinit" ] || skip_all "build/kinit is not built"
-command -v dnsmasq >/dev/null 2>&1 || skip_all "dnsmasq is not installed (dnsmasq-base)"
-netns_setup up 2>"$T/netns.err" || skip_all "$(cat "$T/netns.err")"
+netns_need_dnsmasq
 
 IF=$NETNS_CLIENT_IF
 CONF=$NETNS_CLIENT_RUN/net-$IF.conf

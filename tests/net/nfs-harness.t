@@ -208,12 +208,8 @@ nfsroot() {
 
 # root_ok NAME TYPE MODE VERSION: the real init ran on the export.
 root_ok() {
-	if grep -q '^ROOT-END' "$1.console" && grep -q '^ROOT-GREETING: greeting over NFS' "$1.console"; then
-		_tap_result 0 "$1: kinit reaches the real root's init over NFS"
-	else
-		_tap_result 1 "$1: kinit reaches the real root's init over NFS"
-		diag "$(grep -E 'kinit|IP-Config|Kernel panic' "$1.console" | tail -n 20)"
-	fi
+	qemu_reached "$1.console" "$1: kinit reaches the real root's init over NFS" \
+		'^ROOT-GREETING: greeting over NFS' '^ROOT-END'
 	like "$(sed -n 's/^ROOT-MOUNT: //p' "$1.console")" \
 		"^10\\.0\\.2\\.2:/export / $2 $3,.*vers=$4[,.]" "$1: / is the export, $2 $3, version $4"
 }
