@@ -8,6 +8,7 @@
  * the client does not use are skipped (checked for length only).
  */
 #include "net/dhcp.h"
+#include "net/wire.h"
 
 #include <errno.h>
 #include <string.h>
@@ -38,25 +39,6 @@ static const uint8_t magic_cookie[4] = { 99, 130, 83, 99 };
 static const uint8_t request_list[] = {
 	1, 3, 6, 12, 15, 17, 26, 28, 40, 42, 51, 119, 121
 };
-
-static void
-put_be(uint8_t *p, uint32_t v, unsigned n)
-{
-	while (n--) {
-		p[n] = (uint8_t)v;
-		v >>= 8;
-	}
-}
-
-static uint32_t
-get_be(const uint8_t *p, size_t n)
-{
-	uint32_t v = 0;
-
-	while (n--)
-		v = v << 8 | *p++;
-	return v;
-}
 
 /* The options being written: an overflow is remembered, not written. */
 struct out {
@@ -105,8 +87,8 @@ dhcp_build(const struct dhcp_request *rq, uint8_t *buf, size_t size)
 	buf[0] = BOOTREQUEST;
 	buf[1] = HTYPE_ETHER;
 	buf[2] = sizeof(rq->mac);
-	put_be(buf + OFF_XID, rq->xid, 4);
-	put_be(buf + OFF_SECS, rq->secs, 2);
+	wire_put_be(buf + OFF_XID, rq->xid, 4);
+	wire_put_be(buf + OFF_SECS, rq->secs, 2);
 	buf[OFF_FLAGS] = rq->broadcast ? 0x80 : 0;
 	memcpy(buf + OFF_CIADDR, &rq->ciaddr, 4);
 	memcpy(buf + OFF_CHADDR, rq->mac, sizeof(rq->mac));
@@ -123,7 +105,7 @@ dhcp_build(const struct dhcp_request *rq, uint8_t *buf, size_t size)
 	}
 	put_opt(&o, 55, request_list, sizeof(request_list));
 	if (dhcp) {
-		put_be(u8, DHCP_MSG_MAX + 28, 2);
+		wire_put_be(u8, DHCP_MSG_MAX + 28, 2);
 		put_opt(&o, 57, u8, 2);
 		put_opt(&o, 60, vendor, strlen(vendor));
 	}
@@ -199,83 +181,6 @@ set_field(char *dst, size_t size, const uint8_t *src, size_t n)
 	const uint8_t *nul = memchr(src, 0, n);
 
 	set_text(dst, size, src, nul ? (size_t)(nul - src) : n);
-}
-
-static bool
-label_char(uint8_t c)
-{
-	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-	       (c >= '0' && c <= '9') || c == '-' || c == '_';
-}
-
-/*
- * One RFC 1035 name of the option data d (n bytes) from *pos, appended
- * to out as "label.label." (root: "."). A pointer must point before
- * the start of the run of labels it ends, so each jump goes strictly
- * backwards and a loop is impossible. Advances *pos past the name.
- */
-static bool
-decode_name(const uint8_t *d, size_t n, size_t *pos, char *out, size_t size, size_t *o)
-{
-	size_t p = *pos, run = *pos, start = *o;
-	bool jumped = false;
-
-	for (;;) {
-		if (p >= n)
-			return false;
-		if (d[p] == 0)
-			break;
-		if (d[p] >= 0xc0) {
-			size_t t;
-
-			if (n - p < 2)
-				return false;
-			t = (size_t)(d[p] & 0x3f) << 8 | d[p + 1];
-			if (t >= run)
-				return false;
-			if (!jumped)
-				*pos = p + 2;
-			jumped = true;
-			run = p = t;
-			continue;
-		}
-		if (d[p] > 63 || n - p - 1 < d[p] || size - *o <= d[p] + 1u)
-			return false;
-		for (size_t i = 1; i <= d[p]; i++) {
-			if (!label_char(d[p + i]))
-				return false;
-			out[(*o)++] = (char)d[p + i];
-		}
-		out[(*o)++] = '.';
-		p += 1 + d[p];
-	}
-	if (!jumped)
-		*pos = p + 1;
-	if (*o == start) {
-		if (size - *o <= 1)
-			return false;
-		out[(*o)++] = '.';
-	}
-	return true;
-}
-
-/* Option 119 as klibc's DOMAINSEARCH: names space separated. */
-static bool
-decode_search(char *out, size_t size, const uint8_t *d, size_t n)
-{
-	size_t pos = 0, o = 0;
-
-	while (pos < n) {
-		if (o) {
-			if (size - o <= 1)
-				return false;
-			out[o++] = ' ';
-		}
-		if (!decode_name(d, n, &pos, out, size, &o))
-			return false;
-	}
-	out[o] = '\0';
-	return true;
 }
 
 /* Option 121: width, the significant octets of the destination, the
@@ -359,7 +264,7 @@ apply_rule(struct dhcp_lease *l, const struct rule *r, const uint8_t *d, size_t 
 	case NUM:
 		if (n != r->size)
 			return -EBADMSG;
-		v = get_be(d, n);
+		v = wire_get_be(d, n);
 		v16 = (uint16_t)v;
 		memcpy(dst, n == 2 ? (void *)&v16 : (void *)&v, n);
 		break;
@@ -407,7 +312,7 @@ dhcp_parse(struct dhcp_lease *l, const uint8_t *msg, size_t len,
 	if (len < DHCP_OPTIONS_OFF || msg[0] != BOOTREPLY ||
 	    msg[1] != HTYPE_ETHER || msg[2] != 6)
 		return -EBADMSG;
-	if (get_be(msg + OFF_XID, 4) != xid || memcmp(msg + OFF_CHADDR, mac, 6))
+	if (wire_get_be(msg + OFF_XID, 4) != xid || memcmp(msg + OFF_CHADDR, mac, 6))
 		return -ESRCH;
 	if (memcmp(msg + DHCP_FIXED_LEN, magic_cookie, 4))
 		return -EBADMSG;
@@ -434,7 +339,7 @@ dhcp_parse(struct dhcp_lease *l, const uint8_t *msg, size_t len,
 			return err;
 	}
 	found = gather(&a, 119, data, sizeof(data), &n);
-	if (found > 0 && !decode_search(l->search, sizeof(l->search), data, n))
+	if (found > 0 && !wire_names_text(l->search, sizeof(l->search), data, n))
 		l->search[0] = '\0';
 	found = gather(&a, 121, data, sizeof(data), &n);
 	if (found > 0 && !decode_routes(l, data, n)) {
