@@ -34,16 +34,19 @@ LIB := $(B)/libearlyspace.a
 # them. The same sources built for the host (libearly.a) serve the unit
 # tests.
 MUSL_CC ?= musl-gcc
-EARLY_CFLAGS ?= -Oz
+EARLY_CFLAGS ?= -Oz -flto=auto -fno-inline-functions-called-once -fno-jump-tables
 # The size budget (96 KiB stripped): one section a function so the
 # linker drops what is unused, no unwind tables (C, no exceptions), no
 # position independence (a static binary at a fixed address), no page
-# padding between segments. src/early/libc_*.c replace musl's printf
-# and malloc (format.h, heap.h say why).
+# padding between segments, and link-time optimisation (the link sees
+# the whole program: it drops more); no inlining of a function just
+# because it has one caller, no jump tables (both cost bytes at -Oz).
+# src/early/libc_*.c replace musl's printf, malloc, strerror and
+# fstatat with smaller ones (each file says why).
 EARLY_SIZE_FLAGS := -ffunction-sections -fdata-sections -fno-pie \
 	-fno-asynchronous-unwind-tables -fno-unwind-tables
 EARLY_LDFLAGS := -no-pie -Wl,--gc-sections -Wl,-z,noseparate-code -Wl,-z,norelro \
-	-Wl,--build-id=none -s
+	-Wl,--build-id=none -s $(EARLY_CFLAGS)
 MULTIARCH := $(shell $(CC) -print-multiarch 2>/dev/null)
 UAPI := $(B)/uapi
 EARLY_SRC := $(wildcard src/early/*.c)

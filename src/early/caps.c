@@ -19,54 +19,62 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
-static const char *const cap_names[CAPS_LAST_NAMED + 1] = {
-	[CAP_CHOWN] = "chown",
-	[CAP_DAC_OVERRIDE] = "dac_override",
-	[CAP_DAC_READ_SEARCH] = "dac_read_search",
-	[CAP_FOWNER] = "fowner",
-	[CAP_FSETID] = "fsetid",
-	[CAP_KILL] = "kill",
-	[CAP_SETGID] = "setgid",
-	[CAP_SETUID] = "setuid",
-	[CAP_SETPCAP] = "setpcap",
-	[CAP_LINUX_IMMUTABLE] = "linux_immutable",
-	[CAP_NET_BIND_SERVICE] = "net_bind_service",
-	[CAP_NET_BROADCAST] = "net_broadcast",
-	[CAP_NET_ADMIN] = "net_admin",
-	[CAP_NET_RAW] = "net_raw",
-	[CAP_IPC_LOCK] = "ipc_lock",
-	[CAP_IPC_OWNER] = "ipc_owner",
-	[CAP_SYS_MODULE] = "sys_module",
-	[CAP_SYS_RAWIO] = "sys_rawio",
-	[CAP_SYS_CHROOT] = "sys_chroot",
-	[CAP_SYS_PTRACE] = "sys_ptrace",
-	[CAP_SYS_PACCT] = "sys_pacct",
-	[CAP_SYS_ADMIN] = "sys_admin",
-	[CAP_SYS_BOOT] = "sys_boot",
-	[CAP_SYS_NICE] = "sys_nice",
-	[CAP_SYS_RESOURCE] = "sys_resource",
-	[CAP_SYS_TIME] = "sys_time",
-	[CAP_SYS_TTY_CONFIG] = "sys_tty_config",
-	[CAP_MKNOD] = "mknod",
-	[CAP_LEASE] = "lease",
-	[CAP_AUDIT_WRITE] = "audit_write",
-	[CAP_AUDIT_CONTROL] = "audit_control",
-	[CAP_SETFCAP] = "setfcap",
-	[CAP_MAC_OVERRIDE] = "mac_override",
-	[CAP_MAC_ADMIN] = "mac_admin",
-	[CAP_SYSLOG] = "syslog",
-	[CAP_WAKE_ALARM] = "wake_alarm",
-	[CAP_BLOCK_SUSPEND] = "block_suspend",
-	[CAP_AUDIT_READ] = "audit_read",
-	[CAP_PERFMON] = "perfmon",
-	[CAP_BPF] = "bpf",
-	[CAP_CHECKPOINT_RESTORE] = "checkpoint_restore",
-};
+/* Every name, in number order, each ended by its NUL: one string, not
+ * a table of pointers to them (a third of the size). */
+static const char cap_names[] =
+	"chown\0"	/* CAP_CHOWN */
+	"dac_override\0"	/* CAP_DAC_OVERRIDE */
+	"dac_read_search\0"	/* CAP_DAC_READ_SEARCH */
+	"fowner\0"	/* CAP_FOWNER */
+	"fsetid\0"	/* CAP_FSETID */
+	"kill\0"	/* CAP_KILL */
+	"setgid\0"	/* CAP_SETGID */
+	"setuid\0"	/* CAP_SETUID */
+	"setpcap\0"	/* CAP_SETPCAP */
+	"linux_immutable\0"	/* CAP_LINUX_IMMUTABLE */
+	"net_bind_service\0"	/* CAP_NET_BIND_SERVICE */
+	"net_broadcast\0"	/* CAP_NET_BROADCAST */
+	"net_admin\0"	/* CAP_NET_ADMIN */
+	"net_raw\0"	/* CAP_NET_RAW */
+	"ipc_lock\0"	/* CAP_IPC_LOCK */
+	"ipc_owner\0"	/* CAP_IPC_OWNER */
+	"sys_module\0"	/* CAP_SYS_MODULE */
+	"sys_rawio\0"	/* CAP_SYS_RAWIO */
+	"sys_chroot\0"	/* CAP_SYS_CHROOT */
+	"sys_ptrace\0"	/* CAP_SYS_PTRACE */
+	"sys_pacct\0"	/* CAP_SYS_PACCT */
+	"sys_admin\0"	/* CAP_SYS_ADMIN */
+	"sys_boot\0"	/* CAP_SYS_BOOT */
+	"sys_nice\0"	/* CAP_SYS_NICE */
+	"sys_resource\0"	/* CAP_SYS_RESOURCE */
+	"sys_time\0"	/* CAP_SYS_TIME */
+	"sys_tty_config\0"	/* CAP_SYS_TTY_CONFIG */
+	"mknod\0"	/* CAP_MKNOD */
+	"lease\0"	/* CAP_LEASE */
+	"audit_write\0"	/* CAP_AUDIT_WRITE */
+	"audit_control\0"	/* CAP_AUDIT_CONTROL */
+	"setfcap\0"	/* CAP_SETFCAP */
+	"mac_override\0"	/* CAP_MAC_OVERRIDE */
+	"mac_admin\0"	/* CAP_MAC_ADMIN */
+	"syslog\0"	/* CAP_SYSLOG */
+	"wake_alarm\0"	/* CAP_WAKE_ALARM */
+	"block_suspend\0"	/* CAP_BLOCK_SUSPEND */
+	"audit_read\0"	/* CAP_AUDIT_READ */
+	"perfmon\0"	/* CAP_PERFMON */
+	"bpf\0"	/* CAP_BPF */
+	"checkpoint_restore\0"	/* CAP_CHECKPOINT_RESTORE */
+	;
 
 const char *
 caps_name(unsigned cap)
 {
-	return cap <= CAPS_LAST_NAMED ? cap_names[cap] : NULL;
+	const char *p = cap_names;
+
+	if (cap > CAPS_LAST_NAMED)
+		return NULL;
+	while (cap--)
+		p += strlen(p) + 1;
+	return p;
 }
 
 int
@@ -75,7 +83,7 @@ caps_number(const char *name)
 	if (strncasecmp(name, "cap_", 4) == 0)
 		name += 4;
 	for (unsigned i = 0; i <= CAPS_LAST_NAMED; i++)
-		if (strcasecmp(name, cap_names[i]) == 0)
+		if (strcasecmp(name, caps_name(i)) == 0)
 			return (int)i;
 	return -1;
 }

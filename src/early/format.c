@@ -7,38 +7,54 @@
 #include <stddef.h>
 #include <string.h>
 #include <sys/types.h>
+#include <unistd.h>
 
-/* Output is gathered here and handed to fwrite when full or done. */
+/* Where output goes: into buf, written to fd when full or done; or,
+ * with fd -1, into the caller's memory, cut short when it is full. */
 struct sink {
-	FILE *f;
-	char buf[512];
-	size_t n;
-	size_t total;
+	int fd;
+	char *p;	/* the next byte */
+	size_t room;	/* bytes left at p */
+	size_t total;	/* bytes formatted, written or not */
 	int failed;
+	char buf[512];
 };
 
 static void
 flush(struct sink *s)
 {
-	if (s->n && !s->failed && fwrite(s->buf, 1, s->n, s->f) != s->n)
-		s->failed = 1;
-	s->n = 0;
+	const char *q = s->buf;
+	size_t n = (size_t)(s->p - s->buf);
+
+	while (n && !s->failed) {
+		ssize_t w = write(s->fd, q, n);
+
+		if (w < 0 && errno != EINTR)
+			s->failed = 1;
+		if (w > 0) {
+			q += w;
+			n -= (size_t)w;
+		}
+	}
+	s->p = s->buf;
+	s->room = sizeof(s->buf);
 }
 
 static void
 put(struct sink *s, const char *p, size_t len)
 {
 	s->total += len;
-	while (len) {
-		size_t room = sizeof(s->buf) - s->n;
-		size_t k = len < room ? len : room;
+	for (;;) {
+		size_t k = len < s->room ? len : s->room;
 
-		memcpy(s->buf + s->n, p, k);
-		s->n += k;
+		memcpy(s->p, p, k);
+		s->p += k;
+		s->room -= k;
 		p += k;
 		len -= k;
-		if (s->n == sizeof(s->buf))
-			flush(s);
+		if (!len || s->fd < 0)
+			return;
+		flush(s);
 	}
 }
 
@@ -255,10 +271,9 @@ convert(struct sink *s, struct spec *sp, char conv, va_list *ap)
 	}
 }
 
-int
-format_vfprintf(FILE *f, const char *fmt, va_list ap)
+static int
+format(struct sink *s, const char *fmt, va_list ap)
 {
-	struct sink s = { .f = f };
 	struct spec sp;
 	va_list args;
 	int bad = 0;
@@ -268,27 +283,49 @@ format_vfprintf(FILE *f, const char *fmt, va_list ap)
 		const char *pct = strchr(fmt, '%');
 		size_t lit = pct ? (size_t)(pct - fmt) : strlen(fmt);
 
-		put(&s, fmt, lit);
+		put(s, fmt, lit);
 		fmt += lit;
 		if (!*fmt)
 			break;
 		fmt++;
 		parse_spec(&sp, &fmt, &args);
-		bad = convert(&s, &sp, *fmt, &args);
+		bad = convert(s, &sp, *fmt, &args);
 		if (*fmt)
 			fmt++;
 	}
 	va_end(args);
-	flush(&s);
 	if (bad) {
 		errno = EINVAL;
 		return -1;
 	}
-	if (s.failed)
+	if (s->failed)
 		return -1;
-	if (s.total > INT_MAX) {
+	if (s->total > INT_MAX) {
 		errno = EOVERFLOW;
 		return -1;
 	}
-	return (int)s.total;
+	return (int)s->total;
+}
+
+int
+format_vdprintf(int fd, const char *fmt, va_list ap)
+{
+	struct sink s = { .fd = fd, .room = sizeof(s.buf) };
+	int n;
+
+	s.p = s.buf;
+	n = format(&s, fmt, ap);
+	flush(&s);
+	return s.failed ? -1 : n;
+}
+
+int
+format_vsnprintf(char *dst, size_t size, const char *fmt, va_list ap)
+{
+	struct sink s = { .fd = -1, .p = dst, .room = size ? size - 1 : 0 };
+	int n = format(&s, fmt, ap);
+
+	if (size)
+		*s.p = '\0';
+	return n;
 }

@@ -74,3 +74,34 @@ number_ipv4_text(uint32_t addr, char buf[NUMBER_IPV4_SIZE])
 	snprintf(buf, NUMBER_IPV4_SIZE, "%u.%u.%u.%u", b[0], b[1], b[2], b[3]);
 	return buf;
 }
+
+/* RFC 5952 4: hex without leading zeros, the longest run of two or more
+ * zero groups (the first of equal ones) as "::". */
+const char *
+number_ipv6_text(const uint8_t a[16], char buf[NUMBER_IPV6_SIZE])
+{
+	unsigned best = 0, best_len = 0, run = 0;
+	char *t = buf;
+
+	for (unsigned i = 0; i < 8; i++) {
+		run = a[2 * i] | a[2 * i + 1] ? 0 : run + 1;
+		if (run > best_len) {
+			best_len = run;
+			best = i + 1 - run;
+		}
+	}
+	for (unsigned i = 0; i < 8;) {
+		if (best_len > 1 && i == best) {
+			*t++ = ':';
+			*t++ = ':';
+			i += best_len;
+			continue;
+		}
+		if (i && t[-1] != ':')
+			*t++ = ':';
+		t += snprintf(t, 5, "%x", a[2 * i] << 8 | a[2 * i + 1]);
+		i++;
+	}
+	*t = '\0';
+	return buf;
+}

@@ -3,7 +3,7 @@
  * binary. musl's strtoul family (its scanner works through a FILE) and
  * inet_aton, which calls it, cost 2.5 KiB of the 96 KiB budget for what
  * kinit reads: unsigned numbers in sysfs and on the command line, and
- * dotted quads. A sign, where one is allowed, is the caller's.
+ * dotted quads (and IPv6 addresses written). A sign, where one is allowed, is the caller's.
  */
 #ifndef ES_EARLY_NUMBER_H
 #define ES_EARLY_NUMBER_H
@@ -25,5 +25,8 @@ bool number_ipv4(const char *s, uint32_t *addr);
 /* addr (network byte order) as "a.b.c.d" in buf; returns buf. */
 #define NUMBER_IPV4_SIZE 16
 const char *number_ipv4_text(uint32_t addr, char buf[NUMBER_IPV4_SIZE]);
+/* 16 bytes of an IPv6 address in RFC 5952's text form; returns buf. */
+#define NUMBER_IPV6_SIZE 46
+const char *number_ipv6_text(const uint8_t addr[16], char buf[NUMBER_IPV6_SIZE]);
 
 #endif

@@ -18,23 +18,34 @@
 #include "early/number.h"
 
 #include <arpa/inet.h>
+#include <sys/mman.h>
+#include <unistd.h>
 
 /* The edge cases are the point: "%08.3d" ignores its 0 flag. */
 #pragma GCC diagnostic ignored "-Wformat"
 
-/* format_vfprintf's output through a memory stream, and its return. */
+/* The formatter into memory, and the same through a file descriptor
+ * (a memfd read back): both must give the same bytes and count. */
 static int
 ours(char *buf, size_t size, const char *fmt, ...)
 {
-	FILE *f = fmemopen(buf, size, "w");
+	char via_fd[2048];
+	int fd = memfd_create("format", 0), n, m;
 	va_list ap;
-	int n;
 
-	assert_non_null(f);
+	assert_true(fd >= 0);
 	va_start(ap, fmt);
-	n = format_vfprintf(f, fmt, ap);
+	n = format_vsnprintf(buf, size, fmt, ap);
 	va_end(ap);
-	assert_int_equal(fclose(f), 0);
+	va_start(ap, fmt);
+	m = format_vdprintf(fd, fmt, ap);
+	va_end(ap);
+	assert_int_equal(m, n);
+	if (n >= 0 && (size_t)n < size && (size_t)n <= sizeof(via_fd)) {
+		assert_int_equal(pread(fd, via_fd, sizeof(via_fd), 0), n);
+		assert_memory_equal(via_fd, buf, (size_t)n);
+	}
+	close(fd);
 	return n;
 }
 
@@ -98,6 +109,23 @@ long_output_crosses_the_buffer(void **state)
 	snprintf(want, sizeof(want), "<%s>%600d", arg, 9);
 	assert_int_equal(ours(got, sizeof(got), "<%s>%600d", arg, 9), (int)strlen(want));
 	assert_string_equal(got, want);
+}
+
+/* snprintf's contract: the whole length returned, the output cut to
+ * size - 1 bytes and terminated; nothing written when size is 0. */
+static void
+cut_to_the_buffer_as_snprintf(void **state)
+{
+	char buf[8];
+
+	(void)state;
+	memset(buf, 'x', sizeof(buf));
+	assert_int_equal(ours(buf, 4, "ab%s", "cdef"), 6);
+	assert_string_equal(buf, "abc");
+	assert_int_equal(buf[4], 'x');
+	assert_int_equal(ours(NULL, 0, "%d", 12345), 5);
+	assert_int_equal(ours(buf, 1, "%d", 7), 1);
+	assert_string_equal(buf, "");
 }
 
 static void
@@ -217,6 +245,27 @@ ipv4_dotted_quads(void **state)
 		assert_false(number_ipv4(bad[i], &a));
 }
 
+/* RFC 5952 text, as glibc's inet_ntop writes it. */
+static void
+ipv6_text_as_inet_ntop(void **state)
+{
+	static const char *const cases[] = {
+		"::", "::1", "1::", "fe80::5054:ff:fe12:3456", "2001:db8::1:0:0:1",
+		"2001:db8:0:1:1:1:1:1", "1:0:0:2:0:0:0:3", "1:0:0:2:0:0:3:4",
+		"ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff", "0:1:0:1:0:1:0:1",
+		"fd00:e5::1a", "1:2:3:4:5:6:7::",
+	};
+	char want[INET6_ADDRSTRLEN], got[NUMBER_IPV6_SIZE];
+	struct in6_addr a;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		assert_int_equal(inet_pton(AF_INET6, cases[i], &a), 1);
+		assert_non_null(inet_ntop(AF_INET6, &a, want, sizeof(want)));
+		assert_string_equal(number_ipv6_text(a.s6_addr, got), want);
+	}
+}
+
 int
 main(void)
 {
@@ -225,11 +274,13 @@ main(void)
 		cmocka_unit_test(integers_as_printf),
 		cmocka_unit_test(unknown_conversions_fail),
 		cmocka_unit_test(long_output_crosses_the_buffer),
+		cmocka_unit_test(cut_to_the_buffer_as_snprintf),
 		cmocka_unit_test(heap_blocks_are_aligned_and_distinct),
 		cmocka_unit_test(heap_reuses_freed_blocks),
 		cmocka_unit_test(heap_large_blocks_and_realloc),
 		cmocka_unit_test(numbers_as_strtoull),
 		cmocka_unit_test(ipv4_dotted_quads),
+		cmocka_unit_test(ipv6_text_as_inet_ntop),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
