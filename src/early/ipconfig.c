@@ -1,8 +1,9 @@
 /*
- * ipconfig.c - the ipconfig applet: IPv4 configuration of network
- * interfaces by DHCP, BOOTP or a static ip=, with klibc's command line
- * and outputs (klibc-compat: the net-DEV.conf file and summary of
- * netconf.h, the exit codes 0, 1 and 255).
+ * ipconfig.c - the ipconfig applet: configuration of network interfaces
+ * by DHCP, BOOTP or a static ip=, and IPv6 by router advertisements
+ * (auto6) or DHCPv6 (dhcp6), with klibc's command line and outputs
+ * (klibc-compat: the net-DEV.conf file and summary of netconf.h, the
+ * exit codes 0, 1 and 255).
  *
  * The client follows RFC 2131 section 4.4 (DISCOVER, the first OFFER,
  * REQUEST with options 50 and 54, ACK; a NAK starts over) and RFC 951
@@ -11,6 +12,16 @@
  * address; each exchange has its own random xid; retransmissions back
  * off 1, 2, 4 ... 16 s with +-0.5 s of jitter (RFC 2131 4.1 suggests
  * 4 ... 64 s: early boot cannot wait that long).
+ *
+ * IPv6 (RFC 8415 section 18: SOLICIT, the first ADVERTISE with an
+ * address, REQUEST with a new transaction id, REPLY): the kernel's own
+ * link-local address must have passed duplicate detection before
+ * anything can be sent from it, so a send that fails is tried again
+ * IPC_RETRY_SOON later instead of waiting for the back-off. The
+ * address is added as a /128 (DHCPv6 gives no prefix; the router's
+ * advertisements give the on-link prefix and the default route, which
+ * the kernel takes itself). auto6 waits for the kernel's SLAAC: a
+ * global address that is no longer tentative.
  *
  * Devices: the named ones must all be configured; with "all" (or an
  * ip= without a device: every non-loopback link with broadcast or
@@ -29,9 +40,11 @@
  * not exist yet is waited for (a driver loading late) through the
  * rtnetlink link monitor.
  *
- * Limits: at most IPC_DEVS_MAX (8) interfaces; IPv4 only; no lease
- * renewal (the kernel keeps the address; the real system's client takes
- * over); RARP is accepted and asks nothing (no one answers it now).
+ * Limits: at most IPC_DEVS_MAX (8) interfaces; a device does IPv4 or
+ * IPv6, not both; no lease renewal (the kernel keeps the address; the
+ * real system's client takes over); no DNS servers from router
+ * advertisements (RFC 8106) for auto6; RARP is accepted and asks
+ * nothing (no one answers it now).
  */
 #include "early/applets.h"
 #include "early/clock.h"
@@ -42,8 +55,10 @@
 #include "early/options.h"
 #include "early/rtnl.h"
 #include "net/dhcp.h"
+#include "net/dhcp6.h"
 
 #include <errno.h>
+#include <linux/if_addr.h>
 #include <linux/rtnetlink.h>
 #include <fcntl.h>
 #include <net/if.h>
@@ -63,6 +78,9 @@
 #define IPC_BACKOFF_FIRST 1000	/* ms */
 #define IPC_BACKOFF_MAX 16000
 #define IPC_JITTER 500
+/* A send the kernel refused (no usable source address yet), and auto6's
+ * look for its address: again this much later. */
+#define IPC_RETRY_SOON 100
 /* REQUESTs without an answer before starting over with a DISCOVER. */
 #define IPC_REQUEST_TRIES 4
 #define IPC_RESOLV "/etc/resolv.conf"
@@ -72,6 +90,9 @@ enum dev_state {
 	ST_DISCOVER,	/* DHCP: waiting for an OFFER */
 	ST_REQUEST,	/* DHCP: waiting for the ACK */
 	ST_BOOTP,	/* waiting for the BOOTP reply */
+	ST_SOLICIT6,	/* DHCPv6: waiting for an ADVERTISE */
+	ST_REQUEST6,	/* DHCPv6: waiting for the REPLY */
+	ST_AUTO6,	/* waiting for the kernel's SLAAC address */
 	ST_BOUND,	/* answered (or static): to apply */
 	ST_DONE,
 	ST_FAILED,
@@ -132,7 +153,7 @@ seed_rand(struct ipc *c)
 static bool
 exchanging(const struct ipc_dev *d)
 {
-	return d->state >= ST_DISCOVER && d->state <= ST_BOOTP;
+	return d->state >= ST_DISCOVER && d->state <= ST_AUTO6;
 }
 
 static void
@@ -156,10 +177,13 @@ dev_restart(struct ipc *c, struct ipc_dev *d, enum dev_state state, long long wh
 }
 
 static int
-dev_socket(const struct ipc *c, const struct ipc_dev *d)
+dev_socket(const struct ipc *c, const struct ipc_dev *d, bool v6)
 {
 	struct sockaddr_in sa = { .sin_family = AF_INET, .sin_port = htons(c->port) };
-	int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+	struct sockaddr_in6 sa6 = {
+		.sin6_family = AF_INET6, .sin6_port = htons(DHCP6_CLIENT_PORT),
+	};
+	int fd = socket(v6 ? AF_INET6 : AF_INET, SOCK_DGRAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
 	int one = 1, err;
 
 	if (fd < 0)
@@ -168,7 +192,8 @@ dev_socket(const struct ipc *c, const struct ipc_dev *d)
 	    setsockopt(fd, SOL_SOCKET, SO_BROADCAST, &one, sizeof(one)) ||
 	    setsockopt(fd, SOL_SOCKET, SO_BINDTODEVICE, d->spec.device,
 		       (socklen_t)strlen(d->spec.device) + 1) ||
-	    bind(fd, (struct sockaddr *)&sa, sizeof(sa))) {
+	    (v6 ? bind(fd, (struct sockaddr *)&sa6, sizeof(sa6)) :
+		  bind(fd, (struct sockaddr *)&sa, sizeof(sa)))) {
 		err = -errno;
 		close(fd);
 		return err;
@@ -192,10 +217,11 @@ print_hwaddr(const struct ipc_dev *d, const struct rtnl_link *l)
 
 	for (unsigned i = 0; i < l->addr_len; i++)
 		snprintf(hw + 3 * i, 4, "%c%02x", i ? ':' : ' ', l->addr[i]);
-	dprintf(STDOUT_FILENO, "IP-Config: %s hardware address%s mtu %u%s%s%s\n",
+	dprintf(STDOUT_FILENO, "IP-Config: %s hardware address%s mtu %u%s%s%s%s\n",
 		d->spec.device, hw, l->mtu, caps & IP_CAP_DHCP ? " DHCP" : "",
 	       (caps & (IP_CAP_DHCP | IP_CAP_BOOTP)) == IP_CAP_BOOTP ? " BOOTP" : "",
-	       caps & IP_CAP_RARP ? " RARP" : "");
+	       caps & IP_CAP_RARP ? " RARP" : "",
+	       caps & IP_CAP_DHCP6 ? " DHCPv6" : caps & IP_CAP_AUTO6 ? " SLAAC" : "");
 }
 
 /* The device's link is there: bring it up, open its socket, and send
@@ -204,6 +230,10 @@ static void
 dev_start(struct ipc *c, struct ipc_dev *d, const struct rtnl_link *l)
 {
 	unsigned caps = d->spec.caps;
+	enum dev_state first = caps & IP_CAP_DHCP6 ? ST_SOLICIT6 :
+			       caps & IP_CAP_AUTO6 ? ST_AUTO6 :
+			       caps & IP_CAP_DHCP ? ST_DISCOVER :
+			       caps & IP_CAP_BOOTP ? ST_BOOTP : ST_BOUND;
 	uint32_t mix;
 	int rc;
 
@@ -219,24 +249,55 @@ dev_start(struct ipc *c, struct ipc_dev *d, const struct rtnl_link *l)
 		d->state = ST_FAILED;
 		return;
 	}
-	if (!(caps & (IP_CAP_DHCP | IP_CAP_BOOTP))) {
+	if (first == ST_BOUND) {
 		d->state = ST_BOUND;	/* static */
 		return;
 	}
-	if ((rc = dev_socket(c, d)) < 0) {
+	if (first != ST_AUTO6 && (rc = dev_socket(c, d, first == ST_SOLICIT6)) < 0) {
 		dev_error(d, "socket", rc);
 		d->state = ST_FAILED;
 		return;
 	}
-	d->fd = rc;
-	dev_restart(c, d, caps & IP_CAP_DHCP ? ST_DISCOVER : ST_BOOTP,
-		    clock_ms() + (d->carrier ? 0 : IPC_BACKOFF_FIRST));
+	d->fd = first == ST_AUTO6 ? -1 : rc;
+	dev_restart(c, d, first, clock_ms() + (d->carrier ? 0 : IPC_BACKOFF_FIRST));
+}
+
+/* auto6: the link's first global address that passed duplicate
+ * detection. */
+static int
+found_slaac(const struct rtnl_addr *a, void *arg)
+{
+	struct ipc_dev *d = arg;
+
+	if (a->index != d->index || a->scope != RT_SCOPE_UNIVERSE ||
+	    (a->flags & (IFA_F_TENTATIVE | IFA_F_DADFAILED)))
+		return 0;
+	memcpy(&d->conf.lease6.addr, a->local, sizeof(d->conf.lease6.addr));
+	d->conf.prefix6 = a->prefix;
+	d->conf.proto = NETCONF_AUTO6;
+	d->state = ST_BOUND;
+	return 1;
+}
+
+static int
+build6(const struct ipc *c, const struct ipc_dev *d, long long now, uint8_t *buf)
+{
+	long long cs = (now - c->start) / 10;
+	struct dhcp6_request rq = {
+		.type = d->state == ST_REQUEST6 ? DHCP6_REQUEST : DHCP6_SOLICIT,
+		.xid = d->xid,
+		.elapsed = (uint16_t)(cs > 0xffff ? 0xffff : cs),
+		.offer = &d->conf.lease6,
+	};
+
+	memcpy(rq.mac, d->mac, sizeof(rq.mac));
+	return dhcp6_build(&rq, buf, DHCP6_REQUEST_MAX);
 }
 
 /* A send that fails (no carrier yet: ENETDOWN, ENOBUFS) is retried by
  * the timer, or at once when the carrier comes. */
-static void
-dev_send(struct ipc *c, struct ipc_dev *d, long long now)
+static int
+build4(const struct ipc *c, const struct ipc_dev *d, long long now, uint8_t *buf)
 {
 	struct dhcp_request rq = {
 		.type = d->state == ST_BOOTP ? DHCP_BOOTP :
@@ -247,27 +308,47 @@ dev_send(struct ipc *c, struct ipc_dev *d, long long now)
 		.vendor_class = c->vendor,
 		.hostname = d->spec.hostname,
 	};
-	struct sockaddr_in to = {
-		.sin_family = AF_INET, .sin_port = htons(c->port - 1),
-		.sin_addr.s_addr = INADDR_BROADCAST,
-	};
-	uint8_t buf[DHCP_REQUEST_MAX];
-	int n;
 
-	if (d->state == ST_REQUEST && d->tries >= IPC_REQUEST_TRIES) {
-		dev_restart(c, d, ST_DISCOVER, now);
-		rq.type = DHCP_DISCOVER;
-		rq.xid = d->xid;
-	}
 	memcpy(rq.mac, d->mac, sizeof(rq.mac));
 	if (rq.type == DHCP_REQUEST) {
 		rq.requested = d->offered;
 		rq.server_id = d->server;
 	}
-	n = dhcp_build(&rq, buf, sizeof(buf));
-	/* A failed send is the same as a lost one: the timer retries. */
-	if (n > 0)
-		(void)sendto(d->fd, buf, (size_t)n, 0, (struct sockaddr *)&to, sizeof(to));
+	return dhcp_build(&rq, buf, DHCP_REQUEST_MAX);
+}
+
+/* The next message of the exchange; a send the kernel refuses is tried
+ * again soon (a lost one waits for the back-off). */
+static void
+dev_send(struct ipc *c, struct ipc_dev *d, long long now)
+{
+	struct sockaddr_in to = {
+		.sin_family = AF_INET, .sin_port = htons(c->port - 1),
+		.sin_addr.s_addr = INADDR_BROADCAST,
+	};
+	struct sockaddr_in6 to6 = {
+		.sin6_family = AF_INET6, .sin6_port = htons(DHCP6_SERVER_PORT),
+		.sin6_addr.s6_addr = DHCP6_SERVERS_GROUP, .sin6_scope_id = (uint32_t)d->index,
+	};
+	bool v6 = d->state >= ST_SOLICIT6;
+	uint8_t buf[DHCP_REQUEST_MAX];
+	int n;
+
+	if (d->state == ST_AUTO6) {
+		if (rtnl_addrs(&c->nl, AF_INET6, found_slaac, d) <= 0)
+			d->next = now + IPC_RETRY_SOON;
+		return;
+	}
+	if ((d->state == ST_REQUEST || d->state == ST_REQUEST6) &&
+	    d->tries >= IPC_REQUEST_TRIES)
+		dev_restart(c, d, v6 ? ST_SOLICIT6 : ST_DISCOVER, now);
+	n = v6 ? build6(c, d, now, buf) : build4(c, d, now, buf);
+	if (n > 0 && sendto(d->fd, buf, (size_t)n, 0,
+			    v6 ? (struct sockaddr *)&to6 : (struct sockaddr *)&to,
+			    v6 ? sizeof(to6) : sizeof(to)) < 0) {
+		d->next = now + IPC_RETRY_SOON;
+		return;
+	}
 	d->tries++;
 	d->next = now + d->backoff - IPC_JITTER + next_rand(c) % (2 * IPC_JITTER + 1);
 	d->backoff = d->backoff * 2 > IPC_BACKOFF_MAX ? IPC_BACKOFF_MAX : d->backoff * 2;
@@ -298,11 +379,37 @@ dev_answer(struct ipc *c, struct ipc_dev *d, const struct dhcp_lease *l, long lo
 	}
 }
 
+/* The first ADVERTISE with an address is taken (RFC 8415 18.2.1 lets a
+ * client wait for better ones: early boot does not); the REPLY must
+ * come from the server asked. */
+static void
+dev_answer6(struct ipc *c, struct ipc_dev *d, const struct dhcp6_lease *l, long long now)
+{
+	struct dhcp6_lease *offer = &d->conf.lease6;
+
+	if (!l->valid)
+		return;
+	if (d->state == ST_SOLICIT6 && l->type == DHCP6_ADVERTISE) {
+		*offer = *l;
+		dev_restart(c, d, ST_REQUEST6, now);
+	} else if (d->state == ST_REQUEST6 && l->type == DHCP6_REPLY &&
+		   l->server_id_len == offer->server_id_len &&
+		   !memcmp(l->server_id, offer->server_id, l->server_id_len)) {
+		*offer = *l;
+		d->conf.proto = NETCONF_DHCP6;
+		d->conf.prefix6 = 128;
+		dev_stop(d, ST_BOUND);
+	}
+}
+
 static void
 dev_receive(struct ipc *c, struct ipc_dev *d, long long now)
 {
 	uint8_t buf[DHCP_MSG_MAX];
-	struct dhcp_lease l;
+	union {
+		struct dhcp_lease v4;
+		struct dhcp6_lease v6;
+	} l;
 	ssize_t n;
 
 	while (exchanging(d)) {
@@ -310,9 +417,14 @@ dev_receive(struct ipc *c, struct ipc_dev *d, long long now)
 		if (n < 0)
 			return;
 		/* A datagram cut short is not a reply to read. */
-		if ((size_t)n <= sizeof(buf) &&
-		    dhcp_parse(&l, buf, (size_t)n, d->xid, d->mac) == 0)
-			dev_answer(c, d, &l, now);
+		if ((size_t)n > sizeof(buf))
+			continue;
+		if (d->state >= ST_SOLICIT6) {
+			if (dhcp6_parse(&l.v6, buf, (size_t)n, d->xid, d->mac) == 0)
+				dev_answer6(c, d, &l.v6, now);
+		} else if (dhcp_parse(&l.v4, buf, (size_t)n, d->xid, d->mac) == 0) {
+			dev_answer(c, d, &l.v4, now);
+		}
 	}
 }
 
@@ -423,12 +535,15 @@ prefix_len(struct in_addr mask)
 /* The search list ("a.example. b.example.", dots ending each name) or
  * else the domain, and the servers. Atomic: a temporary file renamed. */
 static int
-write_resolv(const struct dhcp_lease *l)
+write_resolv(const struct netconf *conf)
 {
-	const char *search = l->search[0] ? l->search : l->domain;
+	const struct dhcp_lease *l = &conf->lease;
+	const char *search = NETCONF_IS_V6(conf) ? conf->lease6.search :
+			     l->search[0] ? l->search : l->domain;
+	char a[NUMBER_IPV6_SIZE];
 	int fd, err = 0;
 
-	if (!l->dns[0].s_addr)
+	if (!netconf_dns(conf, 0, a))
 		return 0;
 	fd = open(IPC_RESOLV ".tmp", O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW,
 		  0644);
@@ -445,12 +560,9 @@ write_resolv(const struct dhcp_lease *l)
 		if (dprintf(fd, "search %s\n", text) < 0)
 			err = -EIO;
 	}
-	for (unsigned i = 0; i < DHCP_DNS_MAX && l->dns[i].s_addr; i++) {
-		char a[NUMBER_IPV4_SIZE];
-
-		if (dprintf(fd, "nameserver %s\n", number_ipv4_text(l->dns[i].s_addr, a)) < 0)
+	for (unsigned i = 0; netconf_dns(conf, i, a); i++)
+		if (dprintf(fd, "nameserver %s\n", a) < 0)
 			err = -EIO;
-	}
 	if (close(fd) && !err)
 		err = -errno;
 	if (!err && rename(IPC_RESOLV ".tmp", IPC_RESOLV))
@@ -460,25 +572,25 @@ write_resolv(const struct dhcp_lease *l)
 	return err;
 }
 
-/* Address, MTU, routes, host name, resolver: what the lease says. */
+/* Address, MTU, routes, host name: what an IPv4 lease says. */
 static int
-apply(struct ipc *c, struct ipc_dev *d)
+apply4(struct ipc *c, struct ipc_dev *d, const char **what)
 {
 	const struct dhcp_lease *l = &d->conf.lease;
-	const char *what = "MTU";
 	struct utsname u;
 	int rc = 0;
 
+	*what = "MTU";
 	if (l->mtu >= 68)
 		rc = rtnl_link_set(&c->nl, d->index, IFF_UP, IFF_UP, l->mtu);
 	if (!rc) {
-		what = "address";
+		*what = "address";
 		rc = rtnl_addr_add(&c->nl, AF_INET, d->index, &l->yiaddr,
 				   prefix_len(l->netmask), &l->broadcast);
 	}
 	/* Option 121 replaces option 3 (RFC 3442). */
 	if (!rc)
-		what = "route";
+		*what = "route";
 	for (unsigned i = 0; !rc && i < l->nroutes; i++)
 		rc = rtnl_route_add(&c->nl, AF_INET, &l->routes[i].dest, l->routes[i].width,
 				    l->routes[i].gateway.s_addr ? &l->routes[i].gateway : NULL,
@@ -487,13 +599,29 @@ apply(struct ipc *c, struct ipc_dev *d)
 		rc = rtnl_route_add(&c->nl, AF_INET, NULL, 0, &l->router, d->index);
 	if (!rc && l->hostname[0] && uname(&u) == 0 &&
 	    (!u.nodename[0] || strcmp(u.nodename, "(none)") == 0)) {
-		what = "host name";
+		*what = "host name";
 		if (sethostname(l->hostname, strlen(l->hostname)))
 			rc = -errno;
 	}
+	return rc;
+}
+
+/* The lease, then the resolver. SLAAC's address is the kernel's own. */
+static int
+apply(struct ipc *c, struct ipc_dev *d)
+{
+	const struct netconf *conf = &d->conf;
+	const char *what = "address";
+	int rc = 0;
+
+	if (!NETCONF_IS_V6(conf))
+		rc = apply4(c, d, &what);
+	else if (conf->proto == NETCONF_DHCP6)
+		rc = rtnl_addr_add(&c->nl, AF_INET6, d->index, &conf->lease6.addr,
+				   conf->prefix6, NULL);
 	if (!rc) {
 		what = IPC_RESOLV;
-		rc = write_resolv(l);
+		rc = write_resolv(conf);
 	}
 	if (rc)
 		dev_error(d, what, rc);
@@ -522,19 +650,13 @@ guess_netmask(struct in_addr a)
 	return htonl(first < 128 ? 0xff000000u : first < 192 ? 0xffff0000u : 0xffffff00u);
 }
 
-/* A bound device: apply, write net-DEV.conf, print the summary. */
+/* What an IPv4 answer (or ip=) left out, as klibc fills it in. */
 static void
-dev_finish(struct ipc *c, struct ipc_dev *d)
+complete4(struct ipc_dev *d)
 {
-	struct netconf *conf = &d->conf;
-	struct dhcp_lease *l = &conf->lease;
-	char path[sizeof(NETCONF_PATH_FMT) + IF_NAMESIZE];
-	struct sysinfo si;
-	int rc;
+	struct dhcp_lease *l = &d->conf.lease;
 
-	d->state = ST_DONE;
-	snprintf(conf->device, sizeof(conf->device), "%s", d->spec.device);
-	if (conf->proto == NETCONF_NONE)
+	if (d->conf.proto == NETCONF_NONE)
 		static_lease(l, &d->spec);
 	if (!l->hostname[0])	/* ours, as given in ip= */
 		memcpy(l->hostname, d->spec.hostname, sizeof(l->hostname));
@@ -542,10 +664,26 @@ dev_finish(struct ipc *c, struct ipc_dev *d)
 		l->netmask.s_addr = guess_netmask(l->yiaddr);
 	if (!l->broadcast.s_addr)
 		l->broadcast.s_addr = l->yiaddr.s_addr | ~l->netmask.s_addr;
+}
+
+/* A bound device: apply, write net-DEV.conf (net6-), print the summary. */
+static void
+dev_finish(struct ipc *c, struct ipc_dev *d)
+{
+	struct netconf *conf = &d->conf;
+	bool v6 = NETCONF_IS_V6(conf);
+	char path[sizeof(NETCONF6_PATH_FMT) + IF_NAMESIZE];
+	struct sysinfo si;
+	int rc;
+
+	d->state = ST_DONE;
+	snprintf(conf->device, sizeof(conf->device), "%s", d->spec.device);
+	if (!v6)
+		complete4(d);
 	if (!c->no_apply && apply(c, d) < 0)
 		c->status = 1;
 	conf->uptime = sysinfo(&si) == 0 ? si.uptime : 0;
-	snprintf(path, sizeof(path), NETCONF_PATH_FMT, conf->device);
+	snprintf(path, sizeof(path), v6 ? NETCONF6_PATH_FMT : NETCONF_PATH_FMT, conf->device);
 	rc = mkdir("/run", 0755) && errno != EEXIST ? -errno : 0;
 	if (rc == 0)
 		rc = netconf_save(conf, path);
@@ -608,8 +746,9 @@ run(struct ipc *c)
 			pfd[n] = (struct pollfd){ .fd = d->fd, .events = POLLIN };
 			by_fd[n++] = d;
 		}
+		/* A device may have finished in dev_send: then wake is past. */
 		if (wake >= 0)
-			timeout = (int)(wake - now);
+			timeout = wake > now ? (int)(wake - now) : 0;
 		pfd[0] = (struct pollfd){ .fd = c->mon.fd, .events = POLLIN };
 		if (poll(pfd, n, timeout) < 0 && errno != EINTR) {
 			dprintf(STDERR_FILENO, "ipconfig: poll: %s\n", strerror(errno));
@@ -645,7 +784,7 @@ add_spec(struct ipc *c, const char *text, unsigned caps)
 		return -1;
 	}
 	/* Nothing to ask and nothing given (ip=off, rarp): not configured. */
-	if (!s.client && !(s.caps & (IP_CAP_DHCP | IP_CAP_BOOTP)))
+	if (!s.client && !(s.caps & (IP_CAP_DHCP | IP_CAP_BOOTP | IP_CAP_AUTO6)))
 		return 0;
 	if (!s.device[0]) {
 		c->want_all = c->first_wins = true;

@@ -3,7 +3,7 @@
  * lines; see netconf.h. Format: klibc 2.0.12 usr/kinit/ipconfig/main.c
  * (dump_device_config, write_option, print_device_config), checked
  * against the output of Debian's klibc-utils 2.0.12 binary.
- * Limits: IPv4 only (klibc writes no IPv6 variables either).
+ * IPv6: Ubuntu's net6-<DEVICE>.conf variables (netconf.h).
  */
 #include "early/netconf.h"
 #include "early/number.h"
@@ -18,7 +18,7 @@
 #include <string.h>
 #include <unistd.h>
 
-static const char *const proto_names[] = { "none", "bootp", "dhcp" };
+static const char *const proto_names[] = { "none", "bootp", "dhcp", "auto6", "dhcp6" };
 
 static const char *
 addr_text(char *buf, struct in_addr a)
@@ -72,15 +72,19 @@ netconf_root_server(const struct dhcp_lease *l)
 	return l->siaddr.s_addr ? l->siaddr : l->server_id;
 }
 
-enum var_kind { V_TEXT, V_ADDR, V_GATEWAY, V_ROOTSERVER, V_PROTO, V_UPTIME, V_LEASE };
+enum var_kind {
+	V_TEXT, V_ADDR, V_GATEWAY, V_ROOTSERVER, V_PROTO, V_UPTIME, V_LEASE,
+	V_ADDR6, V_PREFIX6,
+};
 
 struct var {
-	char name[14];
+	char name[17];
 	uint8_t kind;
 	uint16_t off;	/* in struct netconf, for V_TEXT and V_ADDR */
 };
 
 #define LEASE(field) offsetof(struct netconf, lease.field)
+#define LEASE6(field) offsetof(struct netconf, lease6.field)
 
 /* The file's variables, in klibc's order. */
 static const struct var vars[] = {
@@ -101,6 +105,18 @@ static const struct var vars[] = {
 	{ "UPTIME", V_UPTIME, 0 },
 	{ "DHCPLEASETIME", V_LEASE, 0 },
 	{ "DOMAINSEARCH", V_TEXT, LEASE(search) },
+};
+
+/* net6-<DEVICE>.conf, in the order Ubuntu's initramfs-tools writes. */
+static const struct var vars6[] = {
+	{ "DEVICE6", V_TEXT, offsetof(struct netconf, device) },
+	{ "IPV6PROTO", V_PROTO, 0 },
+	{ "IPV6ADDR", V_ADDR6, LEASE6(addr) },
+	{ "IPV6NETMASK", V_PREFIX6, 0 },
+	{ "IPV6DNS0", V_ADDR6, LEASE6(dns[0]) },
+	{ "IPV6DNS1", V_ADDR6, LEASE6(dns[1]) },
+	{ "IPV6DOMAINSEARCH", V_TEXT, LEASE6(search) },
+	{ "UPTIME", V_UPTIME, 0 },
 };
 
 /* Option 121's routes replace IPV4GATEWAY, numbered from 0. */
@@ -124,10 +140,13 @@ netconf_write(int fd, const struct netconf *c)
 {
 	struct out o = { fd, 0 };
 	const char *base = (const char *)c;
-	char buf[24];
+	bool v6 = NETCONF_IS_V6(c);
+	const struct var *table = v6 ? vars6 : vars;
+	size_t n = v6 ? sizeof(vars6) / sizeof(vars6[0]) : sizeof(vars) / sizeof(vars[0]);
+	char buf[NUMBER_IPV6_SIZE];
 
-	for (size_t i = 0; i < sizeof(vars) / sizeof(vars[0]); i++) {
-		const struct var *v = &vars[i];
+	for (size_t i = 0; i < n; i++) {
+		const struct var *v = &table[i];
 		const char *value = buf;
 		struct in_addr a;
 
@@ -157,6 +176,12 @@ netconf_write(int fd, const struct netconf *c)
 		case V_LEASE:
 			snprintf(buf, sizeof(buf), "%u", (unsigned)c->lease.lease_time);
 			break;
+		case V_ADDR6:
+			number_ipv6_text((const uint8_t *)base + v->off, buf);
+			break;
+		case V_PREFIX6:
+			snprintf(buf, sizeof(buf), "%u", c->prefix6);
+			break;
 		}
 		put_var(&o, v->name, value);
 	}
@@ -185,6 +210,35 @@ netconf_save(const struct netconf *c, const char *path)
 	return err;
 }
 
+const char *
+netconf_dns(const struct netconf *c, unsigned i, char *buf)
+{
+	static const struct in6_addr none;
+
+	if (i >= DHCP_DNS_MAX)
+		return NULL;
+	if (NETCONF_IS_V6(c))
+		return memcmp(&c->lease6.dns[i], &none, sizeof(none)) ?
+			number_ipv6_text(c->lease6.dns[i].s6_addr, buf) : NULL;
+	return c->lease.dns[i].s_addr ? addr_text(buf, c->lease.dns[i]) : NULL;
+}
+
+/* Ours: klibc has no IPv6 to follow. */
+static int
+print6(struct out *o, const struct netconf *c)
+{
+	const struct dhcp6_lease *l = &c->lease6;
+	char a[NUMBER_IPV6_SIZE];
+
+	out(o, "IP-Config: %s complete (%s):\n address: %s/%u\n", c->device,
+	    proto_names[c->proto], number_ipv6_text(l->addr.s6_addr, a), c->prefix6);
+	for (unsigned i = 0; netconf_dns(c, i, a); i++)
+		out(o, " dns%u   : %s\n", i, a);
+	if (l->search[0])
+		out(o, " search : %s\n", l->search);
+	return o->err;
+}
+
 int
 netconf_print(int fd, const struct netconf *c)
 {
@@ -193,6 +247,8 @@ netconf_print(int fd, const struct netconf *c)
 	char a[16], b[16], m[16];
 	int dns0_pad = 5;
 
+	if (NETCONF_IS_V6(c))
+		return print6(&o, c);
 	out(&o, "IP-Config: %s complete", c->device);
 	if (c->proto != NETCONF_NONE)
 		out(&o, " (%s from %s)", proto_names[c->proto],

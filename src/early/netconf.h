@@ -12,6 +12,11 @@
  *   - the "IP-Config: eth0 complete (dhcp from 10.0.2.2):" summary
  *     printed on stdout, in klibc's layout (print_device_config).
  *
+ * IPv6 (which klibc never had) goes to /run/net6-<DEVICE>.conf in the
+ * variables Ubuntu's initramfs-tools writes there from dhclient -6 and
+ * cloud-init reads: DEVICE6, IPV6PROTO, IPV6ADDR, IPV6NETMASK (the
+ * prefix length), IPV6DNS0, IPV6DNS1, IPV6DOMAINSEARCH, quoted as above.
+ *
  * Only text: no sockets. Unlike klibc, the gateway written is option 3
  * (klibc falls back to giaddr, the relay agent, which is not a router).
  */
@@ -19,9 +24,11 @@
 #define ES_EARLY_NETCONF_H
 
 #include "net/dhcp.h"
+#include "net/dhcp6.h"
 
 /* The file klibc writes: printf format, the device name its argument. */
 #define NETCONF_PATH_FMT "/run/net-%s.conf"
+#define NETCONF6_PATH_FMT "/run/net6-%s.conf"
 #define NETCONF_DEVICE_SIZE 16	/* IFNAMSIZ */
 
 /* PROTO: how the address was obtained. */
@@ -29,6 +36,8 @@ enum netconf_proto {
 	NETCONF_NONE,	/* static ip= (or none) */
 	NETCONF_BOOTP,
 	NETCONF_DHCP,
+	NETCONF_AUTO6,	/* the kernel's SLAAC from router advertisements */
+	NETCONF_DHCP6,
 };
 
 /*
@@ -44,9 +53,20 @@ struct netconf {
 	enum netconf_proto proto;
 	long uptime;	/* seconds since boot when done (sysinfo) */
 	struct dhcp_lease lease;
+	/* AUTO6 and DHCP6 (lease unused): the address with its prefix
+	 * length; DHCP6 also the servers and search list. */
+	struct dhcp6_lease lease6;
+	unsigned prefix6;
 };
 
-/* Writes the text of /run/net-<DEVICE>.conf to fd. Returns 0, or -EIO
+/* conf's IPv6 protocols (lease6 holds the answer), else IPv4 (lease). */
+#define NETCONF_IS_V6(conf) ((conf)->proto >= NETCONF_AUTO6)
+
+/* Name server i (from 0) of the answer as text in buf (NUMBER_IPV6_SIZE
+ * bytes), or NULL when there is none. */
+const char *netconf_dns(const struct netconf *c, unsigned i, char *buf);
+
+/* Writes the text of /run/net-<DEVICE>.conf (net6- for IPv6) to fd. Returns 0, or -EIO
  * when a write fails. */
 int netconf_write(int fd, const struct netconf *c);
 

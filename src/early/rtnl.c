@@ -238,6 +238,7 @@ parse_addr(const struct nlmsghdr *h, struct rtnl_addr *a)
 	a->family = ifa->ifa_family;
 	a->prefix = ifa->ifa_prefixlen;
 	a->scope = ifa->ifa_scope;
+	a->flags = ifa->ifa_flags;
 	/* IFA_ADDRESS is the peer on a point-to-point link; IPv6 sends
 	 * only it. */
 	rc = attr_copy(tb[IFA_LOCAL] ? tb[IFA_LOCAL] : tb[IFA_ADDRESS],
@@ -420,6 +421,8 @@ addr_request(struct rtnl *nl, unsigned type, unsigned flags, int family,
 	ifa->ifa_family = (unsigned char)family;
 	ifa->ifa_prefixlen = (unsigned char)prefix;
 	ifa->ifa_index = (unsigned)index;
+	if (family == AF_INET6)
+		ifa->ifa_flags = IFA_F_NODAD;
 	/* Without IFA_ADDRESS (the peer of a point-to-point link) the
 	 * kernel takes IFA_LOCAL for it, for both families. */
 	msg_attr(&m, IFA_LOCAL, local, alen);

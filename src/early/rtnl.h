@@ -19,8 +19,7 @@
  *   for poll(); rtnl_monitor_read takes one link change at a time.
  *
  * Addresses are raw network-order bytes: 4 for AF_INET, 16 for
- * AF_INET6, chosen by the family argument. IPv6 is not used yet (the
- * kernel does SLAAC) but passes through the same calls.
+ * AF_INET6, chosen by the family argument.
  *
  * Nothing here prints, allocates, or keeps state outside struct rtnl.
  */
@@ -62,6 +61,7 @@ struct rtnl_addr {
 	int index;
 	unsigned char family, prefix, scope;
 	unsigned char has_brd;		/* brd is set */
+	unsigned char flags;		/* IFA_F_TENTATIVE, IFA_F_DADFAILED ... */
 	unsigned char local[16];	/* IFA_LOCAL, else IFA_ADDRESS */
 	unsigned char brd[16];		/* IFA_BROADCAST */
 };
@@ -102,7 +102,9 @@ int rtnl_link_set(struct rtnl *nl, int index, unsigned flags,
 int rtnl_addrs(struct rtnl *nl, int family, rtnl_addr_fn *fn, void *arg);
 /* Adds local/prefix on the link, with a broadcast address unless brd is
  * NULL; an address already there is updated, not refused. The kernel
- * adds the prefix's route itself. */
+ * adds the prefix's route itself. An IPv6 address is usable at once:
+ * the server that gave it vouched for it (no duplicate detection, which
+ * would hold it tentative for a second or more). */
 int rtnl_addr_add(struct rtnl *nl, int family, int index, const void *local,
 		  unsigned prefix, const void *brd);
 /* Removes every address of the family from the link. */

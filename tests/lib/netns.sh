@@ -54,6 +54,15 @@
 #       stops it (SIGTERM, then waits).
 #   netns_leased MAC
 #       prints the address the lease file holds for MAC (empty if none).
+#   netns_client_boot PROGRAM ARGS...
+#       PROGRAM in the client namespace as at boot: a host name of
+#       "(none)" and an empty /etc of its own (a tmpfs in its private
+#       mount namespace) for resolv.conf. Its output in $T/out, status
+#       in $rc, wall time in $ms; the host name and resolv.conf
+#       afterwards in $NETNS_CLIENT_RUN/uname-n and resolv.conf.
+#   netns_conf_var VAR FILE
+#       the value of VAR in a net-DEV.conf (single-quoted as klibc
+#       writes it).
 #
 # The default configuration: DHCP and BOOTP (dnsmasq answers BOOTP
 # for hosts with a static entry), authoritative, no DNS service
@@ -313,4 +322,21 @@ netns_dnsmasq_stop() {
 netns_leased() {
 	[ -f "$NETNS_DIR/leases" ] || return 0
 	awk -v mac="$1" 'tolower($2) == tolower(mac) { print $3 }' "$NETNS_DIR/leases"
+}
+
+netns_client_boot() {
+	rm -f "$NETNS_CLIENT_RUN/resolv.conf" "$NETNS_CLIENT_RUN/uname-n"
+	_nb_t0=$(date +%s%N)
+	# shellcheck disable=SC2016 # expanded by the inner shell
+	netns_client_run sh -c 'echo "(none)" > /proc/sys/kernel/hostname && mount -t tmpfs es-etc /etc || exit 125
+		"$0" "$@"; rc=$?
+		uname -n > /run/uname-n
+		[ ! -e /etc/resolv.conf ] || cp /etc/resolv.conf /run/resolv.conf
+		exit $rc' "$@" >"$T/out" 2>&1
+	rc=$?
+	ms=$(( ($(date +%s%N) - _nb_t0) / 1000000 ))
+}
+
+netns_conf_var() {
+	sed -n "s/^$1='\\(.*\\)'\$/\\1/p" "$2"
 }

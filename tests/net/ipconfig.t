@@ -28,27 +28,13 @@ diag_if() {
 	[ ! -s "$1" ] || diag "$(cat "$1")"
 }
 
-# conf VAR [FILE]: the value of VAR in the written file (single-quoted).
 conf() {
-	sed -n "s/^$1='\\(.*\\)'\$/\\1/p" "${2:-$CONF}"
+	netns_conf_var "$1" "${2:-$CONF}"
 }
 
-# client PROGRAM ARGS...: PROGRAM in the client namespace, with a host
-# name of "(none)" as at boot and an empty /etc of its own (a tmpfs in
-# its private mount namespace) for resolv.conf. Output in $T/out, status
-# in $rc, wall time in $ms; the host name and resolv.conf afterwards in
-# $NETNS_CLIENT_RUN/uname-n and resolv.conf.
 client() {
-	rm -f "$CONF" "$NETNS_CLIENT_RUN/resolv.conf" "$NETNS_CLIENT_RUN/uname-n"
-	_c0=$(date +%s%N)
-	# shellcheck disable=SC2016 # expanded by the inner shell
-	netns_client_run sh -c 'echo "(none)" > /proc/sys/kernel/hostname && mount -t tmpfs es-etc /etc || exit 125
-		"$0" "$@"; rc=$?
-		uname -n > /run/uname-n
-		[ ! -e /etc/resolv.conf ] || cp /etc/resolv.conf /run/resolv.conf
-		exit $rc' "$@" >"$T/out" 2>&1
-	rc=$?
-	ms=$(( ($(date +%s%N) - _c0) / 1000000 ))
+	rm -f "$CONF"
+	netns_client_boot "$@"
 }
 
 ours() {

@@ -23,6 +23,7 @@
 #include <unistd.h>
 
 #include "early/netconf.h"
+#include "early/number.h"
 #include "dhcp_reply.h"
 
 static const char dhcp_conf[] =
@@ -280,6 +281,56 @@ empty(void **state)
 			    "DOMAINSEARCH=''\n");
 }
 
+/* IPv6: Ubuntu's net6-<DEVICE>.conf variables, our summary. */
+static void
+dhcp6(void **state)
+{
+	struct netconf c = { .device = "v0", .proto = NETCONF_DHCP6, .uptime = 12,
+			     .prefix6 = 128 };
+
+	(void)state;
+	assert_int_equal(inet_pton(AF_INET6, "fd00:e5::1a", &c.lease6.addr), 1);
+	assert_int_equal(inet_pton(AF_INET6, "fd00:e5::53", &c.lease6.dns[0]), 1);
+	strcpy(c.lease6.search, "v6.earlyspace.test. it's.example.");
+	check(&c,
+	      "DEVICE6='v0'\nIPV6PROTO='dhcp6'\nIPV6ADDR='fd00:e5::1a'\n"
+	      "IPV6NETMASK='128'\nIPV6DNS0='fd00:e5::53'\nIPV6DNS1='::'\n"
+	      "IPV6DOMAINSEARCH='v6.earlyspace.test. it'\\''s.example.'\n"
+	      "UPTIME='12'\n",
+	      "IP-Config: v0 complete (dhcp6):\n address: fd00:e5::1a/128\n"
+	      " dns0   : fd00:e5::53\n"
+	      " search : v6.earlyspace.test. it's.example.\n");
+	c.proto = NETCONF_AUTO6;
+	c.prefix6 = 64;
+	memset(&c.lease6.dns, 0, sizeof(c.lease6.dns));
+	c.lease6.search[0] = '\0';
+	check(&c,
+	      "DEVICE6='v0'\nIPV6PROTO='auto6'\nIPV6ADDR='fd00:e5::1a'\n"
+	      "IPV6NETMASK='64'\nIPV6DNS0='::'\nIPV6DNS1='::'\n"
+	      "IPV6DOMAINSEARCH=''\nUPTIME='12'\n",
+	      "IP-Config: v0 complete (auto6):\n address: fd00:e5::1a/64\n");
+}
+
+/* The servers as ipconfig writes them into resolv.conf, either family. */
+static void
+name_servers(void **state)
+{
+	struct netconf c = { .proto = NETCONF_DHCP };
+	char a[NUMBER_IPV6_SIZE];
+
+	(void)state;
+	assert_null(netconf_dns(&c, 0, a));
+	c.lease.dns[0] = addr("10.0.2.3");
+	c.lease.dns[1] = addr("10.0.2.5");
+	assert_string_equal(netconf_dns(&c, 1, a), "10.0.2.5");
+	assert_null(netconf_dns(&c, 2, a));
+	assert_null(netconf_dns(&c, DHCP_DNS_MAX, a));
+	c.proto = NETCONF_DHCP6;
+	assert_null(netconf_dns(&c, 0, a));
+	assert_int_equal(inet_pton(AF_INET6, "2001:db8::1", &c.lease6.dns[0]), 1);
+	assert_string_equal(netconf_dns(&c, 0, a), "2001:db8::1");
+}
+
 static void
 save(void **state)
 {
@@ -331,6 +382,8 @@ main(void)
 		cmocka_unit_test(bootp),
 		cmocka_unit_test(static_ip),
 		cmocka_unit_test(empty),
+		cmocka_unit_test(dhcp6),
+		cmocka_unit_test(name_servers),
 		cmocka_unit_test(save),
 	};
 
