@@ -13,6 +13,7 @@
 #include "early/nfsmount.h"
 #include "early/number.h"
 #include "early/options.h"
+#include "early/resolve.h"
 
 #include <errno.h>
 #include <netinet/in.h>
@@ -25,18 +26,17 @@
 
 #define NFS_PORT 2049
 
-/* The server's address, which the kernel takes as addr=: IPv4 for now
- * (no resolver for host names, no IPv6 servers yet). */
+/* The server's address, which the kernel takes as addr= (it resolves
+ * no names itself): IPv4, or a host name through resolv.conf's
+ * servers. An [IPv6] address is "not a host name" (dns.h refuses
+ * colons): NFS over IPv6 is not supported. */
 static int
 server_address(const char *server, struct sockaddr_in *sa, struct es_error *err)
 {
 	memset(sa, 0, sizeof(*sa));
 	sa->sin_family = AF_INET;
 	sa->sin_port = htons(NFS_PORT);
-	if (number_ipv4(server, &sa->sin_addr.s_addr))
-		return 0;
-	return es_fail(err, EINVAL, "%s: not an IPv4 address (host names are not resolved)",
-		       server);
+	return resolve_ipv4(server, &sa->sin_addr.s_addr, err);
 }
 
 /* Our address towards sa: what a connected UDP socket is bound to
@@ -60,7 +60,7 @@ client_address(const struct sockaddr_in *sa, char text[NUMBER_IPV4_SIZE])
 int
 nfs_mount(const struct nfs_spec *spec, const char *dir, struct es_error *err)
 {
-	char client[NUMBER_IPV4_SIZE];
+	char client[NUMBER_IPV4_SIZE], server[NUMBER_IPV4_SIZE];
 	char source[NFS_HOST_MAX + NFS_PATH_MAX + 2];
 	struct sockaddr_in sa;
 	struct nfs_mount_args a;
@@ -69,7 +69,8 @@ nfs_mount(const struct nfs_spec *spec, const char *dir, struct es_error *err)
 	if ((rc = server_address(spec->server, &sa, err)) < 0)
 		return rc;
 	client_address(&sa, client);
-	if ((rc = nfs_mount_args(&a, spec->options, spec->server, client, err)) < 0)
+	number_ipv4_text(sa.sin_addr.s_addr, server);
+	if ((rc = nfs_mount_args(&a, spec->options, server, client, err)) < 0)
 		return rc;
 	snprintf(source, sizeof(source), "%s:%s", spec->server, spec->path);
 	if (mount(source, dir, a.type, a.flags, a.data) == 0)

@@ -9,8 +9,9 @@
 #include "base/error.h"
 #include "early/nfsspec.h"
 
-/* Mounts spec on dir. The server must be an IPv4 address: host names
- * are refused until a resolver is in, IPv6 servers until IPv6 is. The
+/* Mounts spec on dir. The server is an IPv4 address or a host name,
+ * resolved to one through /etc/resolv.conf (resolve.h) and given to
+ * the kernel as addr=; IPv6 servers are not supported. The
  * client's own address, which NFSv4.0 needs for callbacks, is the one
  * the kernel would send from towards the server. Returns 0 or -errno
  * with err saying what was asked of the kernel. */
