@@ -703,7 +703,8 @@ settle(struct ipc *c)
 	for (unsigned i = 0; i < c->ndev; i++) {
 		struct ipc_dev *d = &c->dev[i];
 
-		if (d->state == ST_BOUND)
+		/* First wins: of two bound in one turn, only the first. */
+		if (d->state == ST_BOUND && !(c->first_wins && done))
 			dev_finish(c, d);
 		done += d->state == ST_DONE;
 		over += d->state == ST_DONE || d->state == ST_FAILED;
