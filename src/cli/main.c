@@ -17,6 +17,7 @@ static const struct {
 	{ "list", cmd_list, "list an image's entries (-l long, --spec a list file)" },
 	{ "extract", cmd_extract, "unpack an image into a directory as the kernel would" },
 	{ "info", cmd_info, "describe an image's members: format, offset, sizes, entries" },
+	{ "check", cmd_check, "tell whether an image will boot: losses, /init, libraries, modules" },
 	{ "modules", cmd_modules, "show what loading kernel modules takes (modprobe -D)" },
 };
 
