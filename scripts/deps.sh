@@ -12,14 +12,16 @@ build_pkgs="gcc make pkg-config libc6-dev musl-tools linux-libc-dev
 # binutils unpack the kernel's own sources and images. The network tests
 # run dnsmasq (dnsmasq-base: the binary without a service), nfs-ganesha
 # and rpcbind inside namespaces of their own; none of them may run as a
-# service of the machine (see the install below).
+# service of the machine (see the install below). The fuzz targets need
+# clang and its libFuzzer runtime (libclang-rt-dev, which clang's own
+# packages only recommend: recommends are not installed here).
 check_pkgs="$build_pkgs libcmocka-dev perl cpio libarchive-tools busybox
 	gzip bzip2 zstd lz4 lzop initramfs-tools dracut-core
 	qemu-system-x86 xz-utils binutils dpkg-dev procps util-linux
 	e2fsprogs iproute2 kmod mount dash
 	xfsprogs btrfs-progs squashfs-tools dosfstools mtools f2fs-tools
 	erofs-utils genisoimage fdisk klibc-utils libcap2-bin
-	dnsmasq-base nfs-ganesha nfs-ganesha-vfs rpcbind"
+	dnsmasq-base nfs-ganesha nfs-ganesha-vfs rpcbind clang libclang-rt-dev"
 # make demo: the build, the kernel's unpacking, QEMU and mke2fs.
 demo_pkgs="$build_pkgs qemu-system-x86 xz-utils binutils dpkg-dev util-linux
 	e2fsprogs kmod"

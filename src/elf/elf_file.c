@@ -105,12 +105,15 @@ static int
 take_interp(struct elf_file *ef, uint64_t off, uint64_t size,
 	    const char *name, struct es_error *e)
 {
-	const char *s = (const char *)ef->img + off;
+	const char *s;
 
+	/* A segment of 0 bytes may have any offset: only one of 2 or more
+	 * was checked to lie in the image. */
 	if (size < 2 || size > ELF_MAX_INTERP)
 		return es_fail(e, EINVAL, "%s: PT_INTERP of %" PRIu64
 			       " bytes (2 to %d allowed)", name, size,
 			       ELF_MAX_INTERP);
+	s = (const char *)ef->img + off;
 	if (s[size - 1] != '\0')
 		return es_fail(e, EINVAL, "%s: PT_INTERP does not end in NUL",
 			       name);

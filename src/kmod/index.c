@@ -138,7 +138,8 @@ dep_resolve(struct kmod_index *ix, char **deps)
 	first[ix->nmods] = n;
 	/* dep_ids moved while it grew: point into it only now. */
 	for (uint32_t i = 0; i < ix->nmods && rc == 0; i++) {
-		ix->mods[i].deps = ix->dep_ids + first[i];
+		/* No module with a dependency: dep_ids is NULL. */
+		ix->mods[i].deps = ix->dep_ids ? ix->dep_ids + first[i] : NULL;
 		ix->mods[i].ndeps = (uint32_t)(first[i + 1] - first[i]);
 	}
 	free(first);
