@@ -56,36 +56,25 @@ set_check_opt(void *ctx, int key, const char *arg)
 	return 0;
 }
 
-/* Names are bytes: control characters and '\' as \ooo, one line each. */
-static void
-put_name(const char *s)
-{
-	for (const unsigned char *p = (const unsigned char *)s; *p; p++)
-		if (*p < 0x20 || *p == 0x7f || *p == '\\')
-			printf("\\%03o", *p);
-		else
-			putchar(*p);
-}
-
 static void
 print_lines(const char *image, const struct check_report *rep)
 {
 	for (size_t i = 0; i < rep->n; i++) {
 		const struct check_finding *f = &rep->v[i];
 
-		put_name(image);
+		cli_put_name(image);
 		if (f->member >= 0)
 			printf(": member %d, offset %llu", f->member,
 			       (unsigned long long)f->offset);
 		if (f->path) {
 			fputs(": ", stdout);
-			put_name(f->path);
+			cli_put_name(f->path);
 		}
 		printf(": %s: ", check_severity_name(f->severity));
-		put_name(f->message);
+		cli_put_name(f->message);
 		printf(" [%s]\n", f->code);
 	}
-	put_name(image);
+	cli_put_name(image);
 	printf(": %u error%s, %u warning%s, %u note%s\n",
 	       rep->count[CHECK_ERROR], rep->count[CHECK_ERROR] == 1 ? "" : "s",
 	       rep->count[CHECK_WARNING], rep->count[CHECK_WARNING] == 1 ? "" : "s",

@@ -18,6 +18,7 @@ static const struct {
 	{ "extract", cmd_extract, "unpack an image into a directory as the kernel would" },
 	{ "info", cmd_info, "describe an image's members: format, offset, sizes, entries" },
 	{ "check", cmd_check, "tell whether an image will boot: losses, /init, libraries, modules" },
+	{ "diff", cmd_diff, "compare the trees two images unpack to (and their members)" },
 	{ "modules", cmd_modules, "show what loading kernel modules takes (modprobe -D)" },
 };
 

@@ -140,3 +140,13 @@ cli_member_range(const struct cmd_def *cmd, const char *arg, int *first,
 	*last = dash ? (int)b : (int)a;
 	return 0;
 }
+
+void
+cli_put_name(const char *s)
+{
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++)
+		if (*p < 0x20 || *p == 0x7f || *p == '\\')
+			printf("\\%03o", *p);
+		else
+			putchar(*p);
+}

@@ -36,6 +36,10 @@ int opts_parse(const struct cmd_def *cmd, int argc, char **argv,
 	       int (*set)(void *ctx, int key, const char *arg), void *ctx);
 void opts_help(const struct cmd_def *cmd, FILE *f);
 
+/* A name from an image on stdout, its bytes as they are but control
+ * characters and '\' as \ooo: one name stays one line. */
+void cli_put_name(const char *s);
+
 /* "initramfs <cmd>: " + message, to stderr. */
 void cli_error(const struct cmd_def *cmd, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));

@@ -395,23 +395,6 @@ is "$(hostile deeper)" "1 name-too-long " \
 have() { command -v "$1" >/dev/null 2>&1; }
 PEER_FINDINGS="1
 warning console-missing /dev/console"
-mkinitramfs_img() { # OUT: MODULES=list, in a private mount namespace (as
-	# tests/interop/compressed-peers.t makes it; nothing on the host changes)
-	mkdir -p "$T/mk/conf"
-	cp -a /etc/initramfs-tools/. "$T/mk/conf/"
-	sed -i 's/^MODULES=.*/MODULES=list/' "$T/mk/conf/initramfs.conf"
-	unshare -m sh -ec '
-		K=$1 R=$2 W=$3 O=$4
-		mkdir -p $W/u $W/w $W/mu $W/mw
-		mount -t overlay overlay -o lowerdir=/usr/lib,upperdir=$W/u,workdir=$W/w /usr/lib
-		mkdir -p /usr/lib/modules/$R
-		mount -t overlay overlay \
-			-o lowerdir=$K/lib/modules/$R,upperdir=$W/mu,workdir=$W/mw /usr/lib/modules/$R
-		mount -t tmpfs tmpfs /boot
-		cp $K/boot/config-$R /boot/
-		TMPDIR=$W mkinitramfs -d $W/conf -c zstd -o $O $R
-	' sh "$KDIR" "$KREL" "$T/mk" "$1"
-}
 if [ "$(id -u)" != 0 ] || ! have mkinitramfs || ! have unshare; then
 	skip "initramfs-tools: needs root, mkinitramfs and unshare"
 	skip "initramfs-tools: needs root, mkinitramfs and unshare"
@@ -419,7 +402,7 @@ elif ! . "$TOP/tests/lib/kernel.sh" || ! KDIR=$(kernel_dir 2> err) ||
 	! KREL=$(kernel_release 2>> err); then
 	skip "initramfs-tools: no kernel package: $(tail -n 1 err)"
 	skip "initramfs-tools: no kernel package"
-elif ! mkinitramfs_img "$T/itools.img" > mk.log 2>&1; then
+elif ! kernel_mkinitramfs zstd "$T/itools.img" > mk.log 2>&1; then
 	skip "initramfs-tools: mkinitramfs failed: $(tail -n 1 mk.log)"
 	skip "initramfs-tools: mkinitramfs failed"
 else

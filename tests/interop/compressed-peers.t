@@ -319,24 +319,6 @@ peer_image() {
 		"$(grep -c . "$1.names")" "$1: info counts the entries lsinitramfs lists"
 }
 
-# mkinitramfs reads /lib/modules/RELEASE and /boot/config-RELEASE: in a
-# private mount namespace, an overlay over /usr/lib gives it a modules
-# directory (the kernel package's, under a second overlay that takes
-# depmod's output) and a tmpfs over /boot the config. Nothing on the
-# host changes; the namespace ends with the command.
-mkinitramfs_img() { # FORMAT OUT
-	unshare -m sh -ec '
-		K=$1 R=$2 W=$3 F=$4 O=$5
-		mkdir -p $W/u $W/w $W/mu $W/mw $W/boot
-		mount -t overlay overlay -o lowerdir=/usr/lib,upperdir=$W/u,workdir=$W/w /usr/lib
-		mkdir -p /usr/lib/modules/$R
-		mount -t overlay overlay \
-			-o lowerdir=$K/lib/modules/$R,upperdir=$W/mu,workdir=$W/mw /usr/lib/modules/$R
-		mount -t tmpfs tmpfs /boot
-		cp $K/boot/config-$R /boot/
-		TMPDIR=$W mkinitramfs -d $W/conf -c $F -o $O $R
-	' sh "$KDIR" "$KREL" "$T/mk-$1" "$1" "$2"
-}
 if ! have mkinitramfs; then
 	skipn 8 "initramfs-tools: mkinitramfs is not installed (initramfs-tools)"
 elif ! have unshare || ! . "$TOP/tests/lib/kernel.sh" || ! KDIR=$(kernel_dir 2>err) ||
@@ -344,11 +326,7 @@ elif ! have unshare || ! . "$TOP/tests/lib/kernel.sh" || ! KDIR=$(kernel_dir 2>e
 	skipn 8 "initramfs-tools: no unshare or no kernel package: $(tail -n 1 err)"
 else
 	for f in zstd lz4; do
-		mkdir -p "$T/mk-$f/conf"
-		cp -a /etc/initramfs-tools/. "$T/mk-$f/conf/"
-		# Only the modules the hooks ask for: the image stays small.
-		sed -i 's/^MODULES=.*/MODULES=list/' "$T/mk-$f/conf/initramfs.conf"
-		if mkinitramfs_img $f "$T/mkinitramfs.$f" > mk.log 2>&1 && [ -s mkinitramfs.$f ]; then
+		if kernel_mkinitramfs $f "$T/mkinitramfs.$f" > mk.log 2>&1 && [ -s mkinitramfs.$f ]; then
 			peer_image initramfs-tools-$f mkinitramfs.$f
 		else
 			skipn 4 "initramfs-tools-$f: mkinitramfs failed: $(tail -n 1 mk.log)"

@@ -28,8 +28,17 @@
 #       prints its modules directory, <kernel_dir>/lib/modules/<release>,
 #       which holds kernel/ and the index depmod wrote (for `modprobe -d
 #       <kernel_dir> -S <release>` and `initramfs ... --moddir`).
+#   kernel_mkinitramfs COMPRESS OUT
+#       Debian's own mkinitramfs (initramfs-tools) for that kernel, with
+#       MODULES=list (only what its hooks ask for: the image stays
+#       small), compressed with COMPRESS, into OUT. mkinitramfs reads
+#       /lib/modules/RELEASE and /boot/config-RELEASE: in a private mount
+#       namespace an overlay over /usr/lib gives it the modules directory
+#       (under a second overlay that takes depmod's output) and a tmpfs
+#       over /boot the config. Nothing on the host changes; the namespace
+#       ends with the command. Needs root, unshare and initramfs-tools.
 #
-# All four return non-zero, with the reason on stderr, when the package
+# All return non-zero, with the reason on stderr, when the package
 # cannot be had (no network, no such package) or cannot be unpacked.
 
 # Only the generic flavour: not -rt-amd64, -cloud-amd64, nor -unsigned.
@@ -249,4 +258,22 @@ need_kmod_modprobe() {
 	[ -n "$MODPROBE" ] || skip_all "kmod's modprobe is not installed"
 	"$MODPROBE" --version 2>/dev/null | grep -q '^kmod' ||
 		skip_all "$MODPROBE is not kmod's modprobe"
+}
+
+kernel_mkinitramfs() {
+	_km_k=$(kernel_dir) && _km_r=$(kernel_release) || return 1
+	_km_w=$(mktemp -d "${T:-/tmp}/mkinitramfs.XXXXXX") || return 1
+	mkdir -p "$_km_w/conf" && cp -a /etc/initramfs-tools/. "$_km_w/conf/" &&
+		sed -i 's/^MODULES=.*/MODULES=list/' "$_km_w/conf/initramfs.conf" || return 1
+	unshare -m sh -ec '
+		K=$1 R=$2 W=$3 F=$4 O=$5
+		mkdir -p $W/u $W/w $W/mu $W/mw
+		mount -t overlay overlay -o lowerdir=/usr/lib,upperdir=$W/u,workdir=$W/w /usr/lib
+		mkdir -p /usr/lib/modules/$R
+		mount -t overlay overlay \
+			-o lowerdir=$K/lib/modules/$R,upperdir=$W/mu,workdir=$W/mw /usr/lib/modules/$R
+		mount -t tmpfs tmpfs /boot
+		cp $K/boot/config-$R /boot/
+		TMPDIR=$W mkinitramfs -d $W/conf -c $F -o $O $R
+	' sh "$_km_k" "$_km_r" "$_km_w" "$1" "$2"
 }
