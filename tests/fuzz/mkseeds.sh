@@ -120,6 +120,47 @@ PERL
 	for f in ack offer-overload bootp nak; do put "dhcp/$f" "$W/$f"; done
 }
 
+# DHCPv6 replies to transaction abcdef of 52:54:00:12:34:56 (its DUID-LL):
+# a REPLY with an address, servers and a search list, an ADVERTISE
+# whose IA says NoAddrsAvail.
+seeds_dhcp6() {
+	perl - "$W" <<'PERL'
+use strict;
+my $dir = shift;
+sub opt { my ($c, $d) = @_; pack("nn", $c, length $d) . $d }
+sub out { my ($name, $b) = @_; open(my $f, ">", "$dir/$name") or die; print $f $b; close $f }
+my $duid = pack("nn", 3, 1) . "\x52\x54\x00\x12\x34\x56";
+my $server = pack("nnN", 1, 1, 0x12345678) . "\x02\x00\x00\x00\x00\x01";
+my $addr = pack("n8", 0xfd00, 0xe5, 0, 0, 0, 0, 0, 0x1a);
+my $iaid = "\x00\x12\x34\x56";
+my $ia = opt(3, $iaid . pack("NN", 0, 0) . opt(5, $addr . pack("NN", 1800, 3600)));
+my $search = "\x02v6\x0aearlyspace\x04test\x00\x07example\x00";
+out("reply", "\x07\xab\xcd\xef" . opt(1, $duid) . opt(2, $server) . $ia .
+	opt(7, "\x05") . opt(23, pack("n8", 0xfd00, 0xe5, 0, 0, 0, 0, 0, 0x53) x 2) .
+	opt(24, $search));
+out("advertise-noaddrs", "\x02\xab\xcd\xef" . opt(1, $duid) . opt(2, $server) .
+	opt(3, $iaid . pack("NN", 0, 0) . opt(13, pack("n", 2) . "no addresses")));
+PERL
+	for f in reply advertise-noaddrs; do put "dhcp6/$f" "$W/$f"; done
+}
+
+# DNS replies to id 1234 with a name on their first line for dns_query:
+# an A record behind a CNAME (compression pointers), NXDOMAIN.
+seeds_dns() {
+	perl - "$W" <<'PERL'
+use strict;
+my $dir = shift;
+sub out { my ($name, $b) = @_; open(my $f, ">", "$dir/$name") or die; print $f $b; close $f }
+my $q = "\x03nfs\x0aearlyspace\x04test\x00" . pack("nn", 1, 1);
+out("cname-a", pack("nnnnnn", 0x1234, 0x8180, 1, 2, 0, 0) . $q .
+	"\xc0\x0c" . pack("nnNn", 5, 1, 60, 6) . "\x03srv\xc0\x10" .
+	"\xc0\x31" . pack("nnNn", 1, 1, 60, 4) . "\x0a\x00\x02\x02");
+out("nxdomain", pack("nnnnnn", 0x1234, 0x8183, 1, 0, 0, 0) . $q);
+out("name", "\x12\x34nfs.earlyspace.test.\n");
+PERL
+	for f in cname-a nxdomain name; do put "dns/$f" "$W/$f"; done
+}
+
 # Kernel command lines: a disk root, a network root, quoting, "--".
 seeds_cmdline() {
 	printf '%s' 'BOOT_IMAGE=/vmlinuz-6.1.0-13-amd64 root=UUID=0e3b5a36-5a8b-4e24-a0b2-3c6d7f6e9a11 ro quiet rootfstype=ext4 rootflags="data=journal,barrier=0" rootwait=30 resume=PARTUUID=6c3f8a11-02/PARTNROFF=1 resume_offset=0x1000 panic=-1 break=mount modules=virtio_blk,ext4 modprobe.blacklist=floppy init="/bin/my init" -- single' \
@@ -334,5 +375,5 @@ C
 	put elf/module-be "$W/modbe.o"
 }
 
-case $# in 0) set -- image list dhcp cmdline probe_fs probe_parts kmod elf ;; esac
+case $# in 0) set -- image list dhcp dhcp6 dns cmdline probe_fs probe_parts kmod elf ;; esac
 for name; do "seeds_$name"; done
