@@ -262,14 +262,15 @@ dev_start(struct ipc *c, struct ipc_dev *d, const struct rtnl_link *l)
 	dev_restart(c, d, first, clock_ms() + (d->carrier ? 0 : IPC_BACKOFF_FIRST));
 }
 
-/* auto6: the link's first global address that passed duplicate
- * detection. */
+/* auto6: the link's first address wider than the link (global, or the
+ * old site-local fec0::/10 that QEMU's user network still advertises)
+ * that passed duplicate detection. */
 static int
 found_slaac(const struct rtnl_addr *a, void *arg)
 {
 	struct ipc_dev *d = arg;
 
-	if (a->index != d->index || a->scope != RT_SCOPE_UNIVERSE ||
+	if (a->index != d->index || a->scope >= RT_SCOPE_LINK ||
 	    (a->flags & (IFA_F_TENTATIVE | IFA_F_DADFAILED)))
 		return 0;
 	memcpy(&d->conf.lease6.addr, a->local, sizeof(d->conf.lease6.addr));

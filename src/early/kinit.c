@@ -163,6 +163,7 @@ boot(struct kinit *k, int argc, char **argv)
 	log_info(&k->log, "earlyspace kinit " ES_VERSION);
 	kinit_break(k, BREAK_TOP);
 	load_modules(k);
+	kinit_network(k);
 	if (k->params.rootdelay_secs) {
 		log_info(&k->log, "rootdelay=%u", k->params.rootdelay_secs);
 		sleep(k->params.rootdelay_secs);

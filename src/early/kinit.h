@@ -53,6 +53,8 @@ bool kinit_wait_device(struct kinit *k, const struct rootspec *spec,
 void kinit_drain_uevents(struct kinit *k);
 /* The root's device, waited for; for an NFS root, only that it is one. */
 int kinit_find_root(struct kinit *k);
+/* root=/dev/nfs, or nfsroot= without root=. */
+bool kinit_root_is_nfs(const struct boot_params *p);
 /* Mounts the root on /root: a block device, or over NFS. */
 int kinit_mount_root(struct kinit *k);
 /* How long to wait for the root: rootwait=N, 0 for rootwait (no
@@ -62,6 +64,8 @@ unsigned kinit_root_timeout(const struct boot_params *p);
 /* kinit_nfs.c */
 /* The network by ipconfig, then nfsroot= mounted on /root. */
 int kinit_mount_nfs(struct kinit *k);
+/* ip= for a root that is not NFS: configured now, a failure logged. */
+void kinit_network(struct kinit *k);
 /* resume= before the root is touched. */
 void kinit_resume(struct kinit *k);
 

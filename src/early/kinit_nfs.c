@@ -5,10 +5,13 @@
  * given), then nfsroot= over the DHCP root path and boot server
  * (nfsspec.h) mounted on /root, read-only unless rw (klibc ignores ro).
  * The kernel loads nfs, nfsv3 and nfsv4 through kinit as its module
- * helper when the mount asks for them.
+ * helper when the mount asks for them. With another root, ip= (or
+ * nfsaddrs=) configures the network all the same, as klibc's kinit
+ * does: the real system may use it (IPv6 too).
  */
 #include "early/kinit.h"
 #include "early/ipconfig.h"
+#include "early/ipspec.h"
 #include "early/nfsmount.h"
 #include "early/number.h"
 
@@ -31,11 +34,21 @@ configure_network(struct kinit *k, struct netconf *conf)
 	log_info(&k->log, "network: %s", ip);
 	memset(conf, 0, sizeof(*conf));
 	rc = ipconfig_run(timeout ? 4 : 2, argv, conf);
-	if (rc != 0 || !conf->lease.yiaddr.s_addr) {
+	if (rc != 0) {
 		log_err(&k->log, "%s: no interface configured (ipconfig exit %d)", ip, rc);
 		return -ENETUNREACH;
 	}
 	return 0;
+}
+
+void
+kinit_network(struct kinit *k)
+{
+	struct netconf conf;
+
+	if (k->params.ip[0] && ip_proto_caps(k->params.ip) != 0 &&
+	    !kinit_root_is_nfs(&k->params))
+		(void)configure_network(k, &conf);
 }
 
 int

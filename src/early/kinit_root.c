@@ -89,14 +89,21 @@ kinit_root_timeout(const struct boot_params *p)
 	return KINIT_ROOT_WAIT_DEFAULT;
 }
 
+/* root=/dev/nfs, or nfsroot= alone, as the kernel takes them. */
+bool
+kinit_root_is_nfs(const struct boot_params *p)
+{
+	return p->root[0] ? strcmp(p->root, "/dev/nfs") == 0 : p->nfsroot[0] != '\0';
+}
+
 int
 kinit_find_root(struct kinit *k)
 {
 	const struct boot_params *p = &k->params;
 	unsigned secs = kinit_root_timeout(p);
 
-	if (!p->root[0] && p->nfsroot[0]) {
-		k->root.kind = ROOT_NFS;	/* nfsroot= alone, as the kernel takes it */
+	if (kinit_root_is_nfs(p)) {
+		k->root.kind = ROOT_NFS;	/* found when the network is up */
 		return 0;
 	}
 	if (!p->root[0]) {
@@ -108,8 +115,6 @@ kinit_find_root(struct kinit *k)
 			p->root);
 		return -EINVAL;
 	}
-	if (k->root.kind == ROOT_NFS)
-		return 0;	/* found when the network is up: kinit_mount_nfs */
 	if (secs)
 		log_info(&k->log, "waiting for root=%s (up to %u s)", p->root, secs);
 	else

@@ -183,4 +183,27 @@ else
 	skip "mkfs.bfs is not installed (util-linux)"
 fi
 
+# ip= with a disk root configures the network all the same, as klibc's
+# kinit does: DHCP, and IPv6 by the router advertisements of QEMU's user
+# network (prefix fec0::/64; the guest's MAC is QEMU's default).
+"$I" build -o net.img --moddir "$MODDIR" --compress zstd --kinit \
+	--modules "$COLD_PATTERNS,virtio_net" 2>build.err
+ok "the image with virtio_net builds" test -s net.img || diag "$(cat build.err)"
+netboot() {
+	QEMU_ARGS="-drive file=$T/ext4.img,if=virtio,format=raw
+		-netdev user,id=n0 -device virtio-net-pci,netdev=n0,romfile=" \
+		qemu_boot net.img "$2" 120 "$1.log" "ROOT-END|Kernel panic"
+	qemu_console "$1.log" > "$1.console"
+}
+netboot ipdhcp "root=/dev/vda ip=dhcp"
+reaches ipdhcp
+like "$(tr '\n' ' ' < ipdhcp.console)" \
+	'IP-Config: eth0 complete \(dhcp from 10\.0\.2\.2\):.*mounted /dev/vda' \
+	"ip=dhcp: configured before the disk root is mounted"
+netboot ipauto6 "root=/dev/vda ip=:::::eth0:auto6"
+reaches ipauto6
+like "$(tr '\n' ' ' < ipauto6.console)" \
+	'IP-Config: eth0 complete \(auto6\): +address: fec0::5054:ff:fe12:3456/64' \
+	"ip=...:auto6: the SLAAC address from QEMU's advertisements"
+
 done_testing
