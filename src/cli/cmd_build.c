@@ -400,6 +400,7 @@ run_build(struct build_cli *c)
 		cli_error(&build_cmd, "%s: %s", c->output, strerror(-rc));
 		return 1;
 	}
+	c->opt.output_name = c->output;
 	builder_init(&b, out.fd, &c->opt);
 	composer_init(&cp, &b, &c->compose);
 	rc = add_members(c, &cp);

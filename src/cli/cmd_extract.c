@@ -80,7 +80,7 @@ cmd_extract(int argc, char **argv)
 			fprintf(stderr, "%s\n", e.name);
 		if ((rc = extract_entry(&x, &r, &e)) < 0)
 			break;
-		done += !e.trailer && !e.skip;
+		done += !e.trailer;	/* a skipped one is counted refused */
 	}
 	if (rc < 0) {
 		cli_error(&extract_cmd, "%s: %s", image,

@@ -371,7 +371,9 @@ dev_answer(struct ipc *c, struct ipc_dev *d, const struct dhcp_lease *l, long lo
 		d->next = now;
 	} else if (d->state == ST_REQUEST && l->type == DHCP_NAK &&
 		   (!l->server_id.s_addr || l->server_id.s_addr == d->server.s_addr)) {
-		dev_restart(c, d, ST_DISCOVER, now);
+		/* Over again, after a pause: a server that NAKs every
+		 * REQUEST must not make a flood of exchanges. */
+		dev_restart(c, d, ST_DISCOVER, now + IPC_BACKOFF_FIRST);
 	} else if ((d->state == ST_REQUEST && l->type == DHCP_ACK && addressed) ||
 		   (d->state == ST_BOOTP && l->type == DHCP_BOOTP && addressed)) {
 		d->conf.lease = *l;

@@ -93,7 +93,8 @@ output_error(struct builder *b, int rc)
 	if (b->enc && b->enc->msg[0])
 		return es_fail(&b->err, -rc, "compressing the image (%s): %s",
 			       b->codec->name, b->enc->msg);
-	return es_fail(&b->err, -rc, "writing the image: %s", strerror(-rc));
+	return es_fail(&b->err, -rc, "writing %s: %s",
+		       b->opt.output_name ? b->opt.output_name : "the image", strerror(-rc));
 }
 
 static const char *
@@ -152,23 +153,49 @@ add_implied_parents(struct builder *b, const char *name)
 	return rc;
 }
 
+/* A source file that ended before the size its header will give. */
 static int
-sum_file(struct source_file *f)
+shrank(struct builder *b, const char *location, uint64_t done, uint64_t size)
+{
+	return es_fail(&b->err, EIO,
+		       "%s: shrank while being archived (%llu of %llu bytes)",
+		       location, (unsigned long long)done,
+		       (unsigned long long)size);
+}
+
+/* Sums the data; *done < f->size if the file ended early. */
+static int
+sum_file(struct source_file *f, uint64_t *done)
 {
 	uint8_t buf[65536];
-	uint64_t left = f->size;
 
-	while (left) {
+	*done = 0;
+	while (*done < f->size) {
+		uint64_t left = f->size - *done;
 		ssize_t r = read(f->fd, buf, left < sizeof(buf) ? left : sizeof(buf));
 
 		if (r < 0 && errno == EINTR)
 			continue;
-		if (r <= 0)
-			return r < 0 ? -errno : -EIO;
+		if (r < 0)
+			return -errno;
+		if (r == 0)
+			return 0;
 		f->sum = cpio_checksum(f->sum, buf, (size_t)r);
-		left -= (uint64_t)r;
+		*done += (uint64_t)r;
 	}
 	return lseek(f->fd, 0, SEEK_SET) < 0 ? -errno : 0;
+}
+
+/* gen_init_cpio's words in compat mode; otherwise what went wrong. */
+static int
+sum_failed(struct builder *b, const char *location, int rc, uint64_t done,
+	   uint64_t size)
+{
+	if (b->opt.compat)
+		return es_fail(&b->err, EIO, "Failed to checksum file %s\n", location);
+	if (rc == 0)
+		return shrank(b, location, done, size);
+	return es_fail(&b->err, -rc, "%s: %s", location, strerror(-rc));
 }
 
 static int
@@ -197,15 +224,21 @@ open_source(struct builder *b, const char *location, struct source_file *f)
 	if ((uint64_t)st.st_size > UINT32_MAX) {
 		close(f->fd);
 		f->fd = -1;
-		return es_fail(&b->err, EFBIG,
-			       "%s: Size exceeds maximum cpio file size\n", location);
+		return es_fail(&b->err, EFBIG, b->opt.compat ?
+			       "%s: Size exceeds maximum cpio file size\n" :
+			       "%s: Size exceeds maximum cpio file size", location);
 	}
 	f->size = (uint64_t)st.st_size;
 	f->mtime = st.st_mtime;
-	if (b->opt.crc && sum_file(f) < 0) {
-		close(f->fd);
-		f->fd = -1;
-		return es_fail(&b->err, EIO, "Failed to checksum file %s\n", location);
+	if (b->opt.crc) {
+		uint64_t done;
+		int rc = sum_file(f, &done);
+
+		if (rc < 0 || done < f->size) {
+			close(f->fd);
+			f->fd = -1;
+			return sum_failed(b, location, rc, done, f->size);
+		}
 	}
 	return 0;
 }
@@ -242,10 +275,7 @@ copy_data(struct builder *b, struct source_file *f, const char *location)
 				       location);
 	}
 	if (rc == -EIO && done < f->size)
-		return es_fail(&b->err, EIO,
-			       "%s: shrank while being archived (%llu of %llu bytes)",
-			       location, (unsigned long long)done,
-			       (unsigned long long)f->size);
+		return shrank(b, location, done, f->size);
 	if (rc < 0)
 		return output_error(b, rc);
 	if (read(f->fd, &extra, 1) > 0)

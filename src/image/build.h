@@ -46,6 +46,9 @@ struct build_options {
 	bool squash;		/* every uid and gid becomes 0 */
 	int64_t root_uid;	/* this uid becomes 0; -1: none */
 	int64_t root_gid;
+	/* The output's name for messages ("writing OUT: ..."); NULL: "the
+	 * image". */
+	const char *output_name;
 	/* Non-fatal problems; msg has no program name and no newline. */
 	void (*warn)(void *ctx, const char *msg);
 	void *warn_ctx;

@@ -153,17 +153,82 @@ clean_path(int dirfd, const char *leaf, uint32_t type)
 		unlinkat(dirfd, leaf, S_ISDIR(st.st_mode) ? AT_REMOVEDIR : 0);
 }
 
+/*
+ * The hard-link table is open-addressed, linear probing, keyed on
+ * (devmajor, devminor, ino, type): a hostile image of a million linked
+ * names must not cost a million squared comparisons. links_cap is its
+ * size, a power of two at least twice nlinks; a NULL path is a free slot.
+ */
+static bool
+link_is(const struct extract_link *l, const struct cpio_entry *e)
+{
+	return l->ino == e->h.ino && l->major == e->h.devmajor &&
+	       l->minor == e->h.devminor && l->type == (e->h.mode & S_IFMT);
+}
+
+static size_t
+link_hash(uint32_t major, uint32_t minor, uint32_t ino, uint32_t type)
+{
+	uint64_t h = ((uint64_t)major << 32 | minor) * 0x9e3779b97f4a7c15ull;
+
+	h ^= ((uint64_t)type << 32 | ino) * 0xc2b2ae3d27d4eb4full;
+	return (size_t)(h ^ h >> 31);
+}
+
+/* The slot that holds e's inode, or the free slot where it would go. */
+static struct extract_link *
+link_slot(struct extract_link *t, size_t cap, const struct cpio_entry *e)
+{
+	size_t i = link_hash(e->h.devmajor, e->h.devminor, e->h.ino,
+			     e->h.mode & S_IFMT) & (cap - 1);
+
+	while (t[i].path && !link_is(&t[i], e))
+		i = (i + 1) & (cap - 1);
+	return &t[i];
+}
+
 static struct extract_link *
 find_link(struct extractor *x, const struct cpio_entry *e)
 {
-	for (size_t i = 0; i < x->nlinks; i++) {
-		struct extract_link *l = &x->links[i];
+	struct extract_link *l;
 
-		if (l->ino == e->h.ino && l->major == e->h.devmajor &&
-		    l->minor == e->h.devminor && l->type == (e->h.mode & S_IFMT))
-			return l;
+	if (!x->links_cap)
+		return NULL;
+	l = link_slot(x->links, x->links_cap, e);
+	return l->path ? l : NULL;
+}
+
+static void
+grow_links(struct extractor *x)
+{
+	size_t cap = x->links_cap ? x->links_cap * 2 : 64;
+	struct extract_link *t = xcalloc(cap, sizeof(*t));
+
+	for (size_t i = 0; i < x->links_cap; i++) {
+		struct extract_link *l = &x->links[i];
+		size_t k = link_hash(l->major, l->minor, l->ino, l->type) & (cap - 1);
+
+		if (!l->path)
+			continue;
+		while (t[k].path)
+			k = (k + 1) & (cap - 1);
+		t[k] = *l;
 	}
-	return NULL;
+	free(x->links);
+	x->links = t;
+	x->links_cap = cap;
+}
+
+static void
+add_link(struct extractor *x, const struct cpio_entry *e, const char *name)
+{
+	if ((x->nlinks + 1) * 2 > x->links_cap)
+		grow_links(x);
+	*link_slot(x->links, x->links_cap, e) = (struct extract_link){
+		e->h.devmajor, e->h.devminor, e->h.ino, e->h.mode & S_IFMT,
+		xstrdup(name),
+	};
+	x->nlinks++;
 }
 
 /* Returns 1 if the name became a link to an earlier one, 0 if it must be
@@ -181,11 +246,7 @@ maybe_link(struct extractor *x, int dirfd, const char *leaf, const char *name,
 		return 0;
 	l = find_link(x, e);
 	if (!l) {
-		xgrow((void **)&x->links, &x->links_cap, x->nlinks + 1, sizeof(*l));
-		x->links[x->nlinks++] = (struct extract_link){
-			e->h.devmajor, e->h.devminor, e->h.ino,
-			e->h.mode & S_IFMT, xstrdup(name),
-		};
+		add_link(x, e, name);
 		return 0;
 	}
 	old = xstrdup(l->path);
@@ -203,9 +264,13 @@ maybe_link(struct extractor *x, int dirfd, const char *leaf, const char *name,
 static void
 forget_links(struct extractor *x)
 {
-	for (size_t i = 0; i < x->nlinks; i++)
+	/* The table goes too: a trailer after each of many small archives
+	 * then costs each one its own table, not the largest one's. */
+	for (size_t i = 0; i < x->links_cap; i++)
 		free(x->links[i].path);
-	x->nlinks = 0;
+	free(x->links);
+	x->links = NULL;
+	x->links_cap = x->nlinks = 0;
 }
 
 static uint32_t
@@ -407,7 +472,6 @@ extract_finish(struct extractor *x)
 	free(x->dirs);
 	drop_parent_cache(x);
 	forget_links(x);
-	free(x->links);
 	close(x->dirfd);
 	return es_failed(&x->err) ? -x->err.code : 0;
 }
