@@ -1,7 +1,7 @@
 /*
  * check.c - see check.h: reading the image into the tree, the reader's
  * errors and the tree's events as findings, then the checks of the
- * finished tree (check_boot.c, check_modules.c).
+ * finished tree (check_boot.c, check_modules.c, check_kinit.c).
  */
 #include "image/check_internal.h"
 #include "base/xalloc.h"
@@ -276,6 +276,7 @@ check_image(const char *path, const struct check_opts *o,
 	tree_finish(&t);
 	check_boot(&t, o, rep);
 	check_modules(&t, o, rep);
+	check_kinit_modules(&t, o, rep);
 	tree_free(&t);
 	for (int s = CHECK_ERROR; s >= CHECK_NOTE; s--)
 		if (rep->count[s])

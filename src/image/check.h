@@ -18,12 +18,16 @@
  *     class and machine; /dev/console;
  *   - modules: every module in lib/modules/RELEASE/modules.dep that is
  *     in the image has its dependencies there; with a kernel release,
- *     every module's vermagic is that release's.
+ *     every module's vermagic is that release's;
+ *   - kinit's /etc/modules: read as far as kinit reads it, each request
+ *     resolved with the image's own module index, as kinit's modprobe
+ *     resolves it, to modules that are in the image or built in.
  *
  * Memory: file data is hashed and dropped as it streams; only ELF files
  * (one at a time, up to CHECK_ELF_MAX, to read their headers), #! lines
- * and the few text files the checks read (ld.so.conf, modules.dep, up
- * to CHECK_TEXT_MAX) are looked at, and of those only a summary is kept.
+ * and the few text files the checks read (ld.so.conf, /etc/modules,
+ * the module index files, up to CHECK_TEXT_MAX) are looked at, and of
+ * those only a summary is kept.
  */
 #ifndef ES_IMAGE_CHECK_H
 #define ES_IMAGE_CHECK_H
@@ -35,7 +39,8 @@
 
 /* The largest ELF file (or compressed module) whose headers are read. */
 #define CHECK_ELF_MAX (128u << 20)
-/* The largest modules.dep or ld.so.conf read. */
+/* The largest text file read (ld.so.conf, /etc/modules, an index file
+ * such as modules.dep). */
 #define CHECK_TEXT_MAX (16u << 20)
 /* Objects one program's libraries are followed to. */
 #define CHECK_MAX_OBJECTS 4096

@@ -9,8 +9,11 @@
  * compressed ones (.ko.xz, .ko.zst, .ko.gz) are decoded for it with the
  * image's codecs. Of a "#!" file, the interpreter named in its first
  * 256 bytes (fs/binfmt_script.c's BINPRM_BUF_SIZE). ld.so.conf, its
- * includes under /etc/ld.so.conf.d and lib/modules/RELEASE/modules.dep
- * are kept whole, up to CHECK_TEXT_MAX.
+ * includes under /etc/ld.so.conf.d, kinit's /etc/modules and the index
+ * files of lib/modules/RELEASE that kinit's modprobe reads (modules.dep,
+ * .alias, .symbols, .softdep, .builtin, .builtin.modinfo, .order) are
+ * kept whole, up to CHECK_TEXT_MAX, whatever their first bytes look like
+ * (nothing runs them; modules.builtin.modinfo holds NULs).
  *
  * Limits: an ELF larger than CHECK_ELF_MAX is not read (elf_error says
  * so); a file's path is the one it was created under, so a file reached
@@ -21,6 +24,7 @@
 #include "base/xalloc.h"
 #include "codec/codec.h"
 #include "elf/elf_file.h"
+#include "kmod/index.h"
 
 #include <elf.h>
 #include <fnmatch.h>
@@ -51,13 +55,28 @@ is_module_path(const char *path)
 	return false;
 }
 
+/* A file of lib/modules/RELEASE (or usr/lib/modules/RELEASE) that the
+ * module index is read from. */
+static bool
+is_index_path(const char *path)
+{
+	const char *rel = !strncmp(path, "/usr/", 5) ? path + 4 : path;
+	const char *base = strrchr(path, '/') + 1;
+
+	if (fnmatch("/lib/modules/*/*", rel, FNM_PATHNAME))
+		return false;
+	for (int f = 0; f < KMOD_FILES; f++)
+		if (!strcmp(base, kmod_index_file_name(f)))
+			return true;
+	return false;
+}
+
 static bool
 is_text_path(const char *path)
 {
 	return !strcmp(path, "/etc/ld.so.conf") ||
 	       !fnmatch("/etc/ld.so.conf.d/*", path, FNM_PATHNAME) ||
-	       !fnmatch("/lib/modules/*/modules.dep", path, FNM_PATHNAME) ||
-	       !fnmatch("/usr/lib/modules/*/modules.dep", path, FNM_PATHNAME);
+	       !strcmp(path, CHECK_KINIT_MODULES) || is_index_path(path);
 }
 
 static uint64_t
@@ -66,6 +85,8 @@ want(void *ctx, const char *path, uint64_t size, const uint8_t *head, size_t n)
 	const struct check_ctx *c = ctx;
 	bool module = is_module_path(path);
 
+	if (is_text_path(path))
+		return CHECK_TEXT_MAX;
 	if (module && !c->opts->kver)
 		return 0;
 	if (n >= 4 && !memcmp(head, ELFMAG, SELFMAG))
@@ -74,8 +95,6 @@ want(void *ctx, const char *path, uint64_t size, const uint8_t *head, size_t n)
 		return CHECK_ELF_MAX;
 	if (n >= 2 && head[0] == '#' && head[1] == '!')
 		return SCRIPT_BUF;
-	if (is_text_path(path))
-		return CHECK_TEXT_MAX;
 	(void)size;
 	return 0;
 }
@@ -178,6 +197,16 @@ read_compressed_module(struct check_file *f, const char *path,
 	free(out);
 }
 
+/* All len bytes, NULs included, and one NUL after them. */
+static void
+keep_text(struct check_file *f, const uint8_t *data, size_t len)
+{
+	f->text = xmalloc(len + 1);
+	memcpy(f->text, data, len);
+	f->text[len] = '\0';
+	f->text_len = len;
+}
+
 static void *
 done(void *ctx, const char *path, const uint8_t *data, size_t len, uint64_t size)
 {
@@ -185,7 +214,10 @@ done(void *ctx, const char *path, const uint8_t *data, size_t len, uint64_t size
 	bool module = is_module_path(path);
 
 	(void)ctx;
-	if (len >= 4 && !memcmp(data, ELFMAG, SELFMAG)) {
+	if (is_text_path(path)) {
+		if (len == size)
+			keep_text(f, data, len);
+	} else if (len >= 4 && !memcmp(data, ELFMAG, SELFMAG)) {
 		if (len < size)
 			f->elf = true, f->elf_error = xasprintf(
 				"%s: over %u MiB: its headers were not read",
@@ -199,9 +231,6 @@ done(void *ctx, const char *path, const uint8_t *data, size_t len, uint64_t size
 			read_compressed_module(f, path, data, len);
 	} else if (len >= 2 && data[0] == '#' && data[1] == '!') {
 		read_script(f, data, len);
-	} else if (len == size) {
-		f->text = xstrndup((const char *)data, len);
-		f->text_len = len;
 	}
 	return f;
 }

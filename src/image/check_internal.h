@@ -1,7 +1,8 @@
 /*
  * check_internal.h - what the check_*.c files share: the summary kept of
  * each file the checks look at (check_file.c), and the checks that read
- * the finished tree (check_boot.c, check_elf.c, check_modules.c).
+ * the finished tree (check_boot.c, check_elf.c, check_modules.c,
+ * check_kinit.c).
  */
 #ifndef ES_IMAGE_CHECK_INTERNAL_H
 #define ES_IMAGE_CHECK_INTERNAL_H
@@ -30,7 +31,8 @@ struct check_file {
 	/* "#!": the interpreter (NULL: an empty #! line) */
 	bool script;
 	char *script_interp;
-	/* a text file kept whole (modules.dep, ld.so.conf) */
+	/* a text file kept whole (ld.so.conf, /etc/modules, the module
+	 * index): text_len bytes, NULs included, then a NUL */
 	char *text;
 	size_t text_len;
 };
@@ -57,5 +59,14 @@ void check_elf_program(const struct tree *t, const char *path, size_t node,
 /* modules.dep and vermagic. */
 void check_modules(const struct tree *t, const struct check_opts *o,
 		   struct check_report *rep);
+
+/* The list of modules kinit loads first (src/early/kinit.c), and how
+ * much of it kinit reads: one read into a 4096-byte buffer, NUL last. */
+#define CHECK_KINIT_MODULES "/etc/modules"
+#define CHECK_KINIT_READ 4095u
+/* /etc/modules: what kinit reads of it, and each request resolved with
+ * the image's own index to modules in the image (check_kinit.c). */
+void check_kinit_modules(const struct tree *t, const struct check_opts *o,
+			 struct check_report *rep);
 
 #endif

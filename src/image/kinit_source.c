@@ -79,7 +79,7 @@ int
 composer_kinit_finish(struct composer *c)
 {
 	static const char header[] =
-		"# Modules kinit loads before coldplug, one per line.\n";
+		"# Modules kinit loads before coldplug: one per line.\n";
 	char *text;
 	int rc;
 

@@ -525,6 +525,10 @@ maybe_link(struct tree *t, const struct cpio_entry *e, const struct tree_origin 
 static void
 gather_put(struct tree *t, size_t at, const uint8_t *p, size_t n)
 {
+	/* Nothing gathered yet leaves gather NULL, and memcpy to NULL is
+	 * undefined even for 0 bytes. */
+	if (!n)
+		return;
 	xgrow((void **)&t->gather, &t->gather_cap, at + n, 1);
 	memcpy(t->gather + at, p, n);
 }

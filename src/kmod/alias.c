@@ -71,13 +71,13 @@ alias_line(struct kmod_index *ix, struct kmod_alias_table *t, size_t *cap,
 }
 
 int
-kmod_alias_file_load(struct kmod_index *ix, struct kmod_alias_table *t,
-		     const char *file)
+kmod_alias_file_load(struct kmod_index *ix, const struct kmod_index_texts *given,
+		     struct kmod_alias_table *t, const char *file)
 {
 	struct kmod_lines it;
 	size_t len, cap = 0;
 	char *line;
-	int rc = kmod_read_file(ix->dir, file, true, &t->text, &len, &ix->err);
+	int rc = kmod_index_text(ix, given, file, &t->text, &len);
 
 	if (rc < 0)
 		return rc == -ENOENT ? 0 : rc;
@@ -118,16 +118,16 @@ modinfo_record(struct kmod_index *ix, size_t *cap, const char *rec,
 }
 
 int
-kmod_modinfo_load(struct kmod_index *ix)
+kmod_modinfo_load(struct kmod_index *ix, const struct kmod_index_texts *given)
 {
 	size_t cap = 0;
 	uint32_t n = 0;
-	int rc = kmod_read_file(ix->dir, "modules.builtin.modinfo", true,
-				&ix->modinfo_text, &ix->modinfo_len, &ix->err);
+	int rc = kmod_index_text(ix, given, "modules.builtin.modinfo",
+				 &ix->modinfo_text, &ix->modinfo_len);
 
 	if (rc < 0)
 		return rc == -ENOENT ? 0 : rc;
-	/* Records end in NUL; kmod_read_file added one after the last. */
+	/* Records end in NUL; kmod_index_text added one after the last. */
 	for (const char *p = ix->modinfo_text, *end = p + ix->modinfo_len;
 	     p < end; p += strlen(p) + 1) {
 		if (!*p)

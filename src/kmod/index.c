@@ -8,6 +8,14 @@
  * have a line of its own with the same path, a module may appear once,
  * and the dependencies may not form a cycle (depmod refuses to write
  * one; kmod would load such a set in some order and fail in the kernel).
+ *
+ * The texts come from the moddir's files or from memory
+ * (kmod_index_load_texts) through kmod_index_text; each parser takes
+ * its file from there, so both loads share one parser. The source
+ * travels as a parameter, NULL for files: with link-time optimisation
+ * the constant reaches kmod_index_text and the copying branch leaves
+ * the target binary.
+ *
  * Known limits: a module name may have one line (depmod writes one even
  * when its search path finds several files of that name); modules.order
  * lines are matched to modules by name.
@@ -21,6 +29,54 @@
 #include <string.h>
 
 static const char *const ko_suffixes[] = { "ko", "ko.xz", "ko.zst", "ko.gz" };
+
+static const char *const index_files[KMOD_FILES] = {
+	[KMOD_FILE_DEP] = "modules.dep",
+	[KMOD_FILE_BUILTIN] = "modules.builtin",
+	[KMOD_FILE_MODINFO] = "modules.builtin.modinfo",
+	[KMOD_FILE_ALIAS] = "modules.alias",
+	[KMOD_FILE_SYMBOLS] = "modules.symbols",
+	[KMOD_FILE_SOFTDEP] = "modules.softdep",
+	[KMOD_FILE_ORDER] = "modules.order",
+};
+
+const char *
+kmod_index_file_name(enum kmod_index_file f)
+{
+	return index_files[f];
+}
+
+/* A copy of given's text of name, as kmod_read_file would read it. */
+static int
+copy_text(struct kmod_index *ix, const struct kmod_index_texts *given,
+	  const char *name, char **text, size_t *len)
+{
+	size_t f = 0;
+
+	while (f < KMOD_FILES && strcmp(index_files[f], name) != 0)
+		f++;
+	*text = NULL;
+	*len = 0;
+	if (f == KMOD_FILES || !given->text[f])
+		return -ENOENT;
+	if (given->len[f] > KMOD_FILE_MAX)
+		return es_fail(&ix->err, EFBIG, "%s/%s: larger than %u bytes",
+			       ix->dir, name, KMOD_FILE_MAX);
+	*text = xmalloc(given->len[f] + 1);
+	memcpy(*text, given->text[f], given->len[f]);
+	(*text)[given->len[f]] = '\0';
+	*len = given->len[f];
+	return 0;
+}
+
+int
+kmod_index_text(struct kmod_index *ix, const struct kmod_index_texts *given,
+		const char *name, char **text, size_t *len)
+{
+	if (given)
+		return copy_text(ix, given, name, text, len);
+	return kmod_read_file(ix->dir, name, true, text, len, &ix->err);
+}
 
 /* The name of the module file at path into buf, or a message. */
 static const char *
@@ -213,13 +269,12 @@ dep_cycles(struct kmod_index *ix)
 }
 
 static int
-load_dep(struct kmod_index *ix)
+load_dep(struct kmod_index *ix, const struct kmod_index_texts *given)
 {
 	struct kmod_lines it;
 	size_t len;
 	char **deps = NULL;
-	int rc = kmod_read_file(ix->dir, "modules.dep", true, &ix->dep_text,
-				&len, &ix->err);
+	int rc = kmod_index_text(ix, given, "modules.dep", &ix->dep_text, &len);
 
 	if (rc == -ENOENT)
 		return es_fail(&ix->err, ENOENT, "%s: no modules.dep (run depmod)",
@@ -256,12 +311,12 @@ kmod_builtin_add(struct kmod_index *ix, const char *name, bool listed)
 
 /* modules.builtin, kept whole, its lines read from a copy. */
 static int
-load_builtin(struct kmod_index *ix)
+load_builtin(struct kmod_index *ix, const struct kmod_index_texts *given)
 {
 	char *copy, *line, name[KMOD_PATH_MAX];
 	struct kmod_lines it;
-	int rc = kmod_read_file(ix->dir, "modules.builtin", true,
-				&ix->builtin_text, &ix->builtin_len, &ix->err);
+	int rc = kmod_index_text(ix, given, "modules.builtin", &ix->builtin_text,
+				 &ix->builtin_len);
 
 	if (rc < 0)
 		return rc == -ENOENT ? 0 : rc;
@@ -286,13 +341,12 @@ load_builtin(struct kmod_index *ix)
 }
 
 static int
-load_order(struct kmod_index *ix)
+load_order(struct kmod_index *ix, const struct kmod_index_texts *given)
 {
 	char *line, name[KMOD_PATH_MAX];
 	struct kmod_lines it;
 	size_t len, cap = 0, id;
-	int rc = kmod_read_file(ix->dir, "modules.order", true, &ix->order_text,
-				&len, &ix->err);
+	int rc = kmod_index_text(ix, given, "modules.order", &ix->order_text, &len);
 
 	if (rc < 0)
 		return rc == -ENOENT ? 0 : rc;
@@ -317,28 +371,43 @@ load_order(struct kmod_index *ix)
 	return rc;
 }
 
-int
-kmod_index_load(struct kmod_index *ix, const char *moddir, unsigned flags)
+/* The one loading path; given: NULL for moddir's files. */
+static int
+index_load(struct kmod_index *ix, const char *moddir,
+	   const struct kmod_index_texts *given, unsigned flags)
 {
 	int rc;
 
 	memset(ix, 0, sizeof(*ix));
 	ix->dir = xstrdup(moddir);
 	ix->flags = flags;
-	rc = load_dep(ix);
+	rc = load_dep(ix, given);
 	if (rc == 0)
-		rc = load_builtin(ix);
+		rc = load_builtin(ix, given);
 	if (rc == 0)
-		rc = kmod_modinfo_load(ix);
+		rc = kmod_modinfo_load(ix, given);
 	if (rc == 0)
-		rc = kmod_alias_file_load(ix, &ix->aliases, "modules.alias");
+		rc = kmod_alias_file_load(ix, given, &ix->aliases, "modules.alias");
 	if (rc == 0)
-		rc = kmod_alias_file_load(ix, &ix->symbols, "modules.symbols");
+		rc = kmod_alias_file_load(ix, given, &ix->symbols, "modules.symbols");
 	if (rc == 0)
-		rc = kmod_softdep_load(ix);
+		rc = kmod_softdep_load(ix, given);
 	if (rc == 0)
-		rc = load_order(ix);
+		rc = load_order(ix, given);
 	return rc;
+}
+
+int
+kmod_index_load(struct kmod_index *ix, const char *moddir, unsigned flags)
+{
+	return index_load(ix, moddir, NULL, flags);
+}
+
+int
+kmod_index_load_texts(struct kmod_index *ix, const char *moddir,
+		      const struct kmod_index_texts *texts, unsigned flags)
+{
+	return index_load(ix, moddir, texts, flags);
 }
 
 void

@@ -24,7 +24,8 @@
  * does: '-' read as '_' except inside [...] brackets.
  *
  * Ownership: the index owns all its memory (the file texts, parsed in
- * place, and the tables pointing into them). After kmod_index_load it is
+ * place, and the tables pointing into them; kmod_index_load_texts
+ * copies what it is given). After kmod_index_load it is
  * never written, so any number of resolvers and writers may share it.
  *
  * Limits: KMOD_MODULES_MAX modules (depmod numbers them in 16 bits),
@@ -54,6 +55,26 @@ enum kmod_index_flags {
 	/* Resolving checks that each module to load has its file in the
 	 * moddir (host side, before an image is built from it). */
 	KMOD_INDEX_CHECK_FILES = 1 << 0,
+};
+
+/* The files of the index. */
+enum kmod_index_file {
+	KMOD_FILE_DEP,
+	KMOD_FILE_BUILTIN,
+	KMOD_FILE_MODINFO,
+	KMOD_FILE_ALIAS,
+	KMOD_FILE_SYMBOLS,
+	KMOD_FILE_SOFTDEP,
+	KMOD_FILE_ORDER,
+	KMOD_FILES
+};
+
+/* An index's files given as bytes (kmod_index_load_texts): text[f]
+ * holds len[f] bytes of file f (NULs allowed, none needed after them),
+ * or is NULL when the file is absent. */
+struct kmod_index_texts {
+	const char *text[KMOD_FILES];
+	size_t len[KMOD_FILES];
 };
 
 struct kmod_module {
@@ -142,7 +163,15 @@ struct kmod_index {
  * ("DIR: no modules.dep (run depmod)", "DIR/modules.alias:12: ...");
  * either way kmod_index_free releases it. */
 int kmod_index_load(struct kmod_index *ix, const char *moddir, unsigned flags);
+/* The same from texts instead of moddir's files, with the same checks
+ * and messages, which name moddir as kmod_index_file does; texts is
+ * copied, not kept. With KMOD_INDEX_CHECK_FILES, resolving looks for
+ * module files on this machine under moddir. */
+int kmod_index_load_texts(struct kmod_index *ix, const char *moddir,
+			  const struct kmod_index_texts *texts, unsigned flags);
 void kmod_index_free(struct kmod_index *ix);
+/* File f's name in a moddir ("modules.dep"). */
+const char *kmod_index_file_name(enum kmod_index_file f);
 
 /* The id of the module called name (any '-'/'_' spelling; a path or a
  * .ko name is reduced to its module name first), or -1. */

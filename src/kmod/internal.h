@@ -18,6 +18,15 @@
 int kmod_read_file(const char *dir, const char *name, bool optional,
 		   char **text, size_t *len, struct es_error *err);
 
+/* The text of the index file called name, for its parser, which owns
+ * it from then on (NUL-terminated after *len bytes): read from ix->dir,
+ * or copied from given when that is not NULL (kmod_index_load_texts;
+ * kmod_index_load passes NULL, so the copy is not in the target binary).
+ * Returns 0; -ENOENT without a message when the file is absent; else
+ * -errno with ix->err set. */
+int kmod_index_text(struct kmod_index *ix, const struct kmod_index_texts *given,
+		    const char *name, char **text, size_t *len);
+
 /* The lines of a text, cut in place (each '\n' becomes a NUL). */
 struct kmod_lines {
 	char *p, *end;
@@ -44,11 +53,13 @@ char *kmod_keep(struct kmod_index *ix, char *s);
 
 /* modules.alias and modules.symbols: lines "alias PATTERN MODULE" whose
  * MODULE must be in modules.dep. Absent: an empty table. */
-int kmod_alias_file_load(struct kmod_index *ix, struct kmod_alias_table *t,
-			 const char *file);
+int kmod_alias_file_load(struct kmod_index *ix,
+			 const struct kmod_index_texts *given,
+			 struct kmod_alias_table *t, const char *file);
 /* modules.builtin.modinfo's alias= records into ix->builtin_aliases,
  * adding their modules to ix->builtins. */
-int kmod_modinfo_load(struct kmod_index *ix);
+int kmod_modinfo_load(struct kmod_index *ix,
+		      const struct kmod_index_texts *given);
 /* Builds t's buckets once its aliases are in. */
 void kmod_alias_table_index(struct kmod_alias_table *t);
 /* The aliases of t matching the normalised query q, by index into t->v
@@ -58,7 +69,8 @@ size_t kmod_alias_match(const struct kmod_alias_table *t, const char *q,
 void kmod_alias_table_free(struct kmod_alias_table *t);
 
 /* modules.softdep into ix->softdeps. */
-int kmod_softdep_load(struct kmod_index *ix);
+int kmod_softdep_load(struct kmod_index *ix,
+		      const struct kmod_index_texts *given);
 /* The softdep line kmod applies to module name: the first that
  * matches, or NULL. */
 const struct kmod_softdep *kmod_softdep_find(const struct kmod_index *ix,

@@ -79,13 +79,12 @@ softdep_line(struct kmod_index *ix, size_t *cap, struct kmod_lines *it,
 }
 
 int
-kmod_softdep_load(struct kmod_index *ix)
+kmod_softdep_load(struct kmod_index *ix, const struct kmod_index_texts *given)
 {
 	struct kmod_lines it;
 	size_t len, cap = 0;
 	char *text, *line;
-	int rc = kmod_read_file(ix->dir, "modules.softdep", true, &text, &len,
-				&ix->err);
+	int rc = kmod_index_text(ix, given, "modules.softdep", &text, &len);
 
 	if (rc < 0)
 		return rc == -ENOENT ? 0 : rc;

@@ -422,4 +422,97 @@ else
 	fi
 fi
 
+# --- kinit's /etc/modules ---------------------------------------------------------
+# An image built with --kinit --modules, then that image with a member
+# after it whose /etc/modules wins (a list line in the same build would
+# not: the build writes its own /etc/modules last). Each request is
+# read as kinit reads the file and resolved with the image's own index.
+KINIT_TESTS=14
+if [ ! -x "$BIN/kinit" ]; then
+	for _ in $(seq $KINIT_TESTS); do skip "kinit's modules: kinit is not built"; done
+elif ! . "$TOP/tests/lib/kernel.sh" || ! MODDIR=$(kernel_moddir 2> err); then
+	for _ in $(seq $KINIT_TESTS); do skip "kinit's modules: no kernel package: $(tail -n 1 err)"; done
+else
+	KREL=${MODDIR##*/}
+	KM=/lib/modules/$KREL
+	$I build -o kinit.img --moddir "$MODDIR" --kinit --modules virtio_pci,virtio_blk,ext4 2> err
+	# Regression: the header the build writes said "before coldplug, one
+	# per line", and kinit cuts requests at ',' too: "one per line." was
+	# a request for a module that does not exist.
+	is "$(findings kinit.img)" "0" "--kinit --modules virtio_pci,virtio_blk,ext4: every request resolves"
+	is "$(findings kinit.img --kver "$KREL")" "0" "the same with --kver $KREL"
+	is "$(findings kinit.img --kver 0.0.0-none | grep kinit-)" \
+		"warning kinit-modules-no-index /etc/modules" \
+		"--kver of a release the image has no modules.dep for: kinit-modules-no-index"
+	like "$(finding_message /etc/modules)" "^no /lib/modules/0.0.0-none/modules.dep in the image \(kinit looks nowhere else\): none of its 3 requests is loaded$" \
+		"kinit-modules-no-index names the file kinit opens and the requests"
+	# kinit_case NAME: kinit.img, then NAME.modules as /etc/modules
+	kinit_case() {
+		printf 'file /etc/modules %s 0644 0 0\n' "$T/$1.modules" > "$1.list"
+		$I build -o "$1.img" kinit.img "$1.list"
+	}
+	printf 'virtio_pci\nsquashfs\n' > unknown.modules
+	kinit_case unknown
+	is "$(findings unknown.img)" "1
+warning replaced etc/modules
+warning kinit-module-unknown /etc/modules" "a module the image lacks: kinit-module-unknown"
+	like "$(finding_field 1 message)" "^line 2: 'squashfs': no module, alias or built-in module of that name in $KM: kinit loads nothing for it$" \
+		"kinit-module-unknown: the line, the request and the release"
+	printf '# alias\nfs-ext4\n' > alias.modules
+	kinit_case alias
+	is "$(findings alias.img)" "1
+warning replaced etc/modules" "an alias (fs-ext4) that resolves to ext4: no kinit finding"
+	printf '# virtio, then ext4\nvirtio_blk \n' > quirks.modules
+	kinit_case quirks
+	is "$(findings quirks.img; finding_field 1 message; finding_field 2 message)" "1
+warning replaced etc/modules
+warning kinit-module-unknown /etc/modules
+warning kinit-module-unknown /etc/modules
+line 1: 'then ext4': no module, alias or built-in module of that name in $KM: kinit loads nothing for it
+line 2: 'virtio_blk ': no module, alias or built-in module of that name in $KM: kinit loads nothing for it" \
+		"a ',' in a '#' line starts a request; a blank after a name is part of it"
+	# 4079 + 11 bytes, then virtio_blk at 4090: kinit reads 4095 bytes.
+	{ printf '#%04077d\n' 0 | tr 0 x; printf 'virtio_pci\nvirtio_blk\next4\n'; } > cut.modules
+	kinit_case cut
+	is "$(findings cut.img)" "1
+warning replaced etc/modules
+warning kinit-modules-cut /etc/modules
+warning kinit-module-unknown /etc/modules" "/etc/modules over 4095 bytes: kinit-modules-cut"
+	is "$(finding_field 1 message)" "4106 bytes, kinit reads 4095: 2 requests are never loaded, the first 'virtio_blk' (line 3), which kinit sees cut to 'virti'" \
+		"kinit-modules-cut names the first request lost and what kinit sees of it"
+	like "$(finding_field 2 message)" "^line 3: 'virti': " "the request cut short is looked up as kinit looks it up"
+	# 4096 bytes whose last request ends at byte 4095: nothing is lost.
+	{ printf '#%04089d\n' 0 | tr 0 x; printf 'ext4\n'; } > edge.modules
+	kinit_case edge
+	is "$(wc -c < edge.modules):$(findings edge.img)" "4096:1
+warning replaced etc/modules" "4096 bytes, the last request ending at 4095: no kinit-modules-cut"
+	# The kernel's whole index, ext4.ko alone of its modules.
+	EXT4=$(sed -n 's|^\(kernel/fs/ext4/ext4\.ko[^:]*\):.*|\1|p' "$MODDIR/modules.dep")
+	printf 'ext4\n' > ext4.modules
+	{ cat base.list
+	  for f in modules.dep modules.alias modules.softdep modules.builtin modules.builtin.modinfo; do
+		printf 'file %s/%s %s 0644 0 0\n' "$KM" "$f" "$MODDIR/$f"
+	  done
+	  printf 'file %s/%s %s 0644 0 0\n' "$KM" "$EXT4" "$MODDIR/$EXT4"
+	  printf 'file /etc/modules %s 0644 0 0\n' "$T/ext4.modules"; } > ext4.list
+	$I build -o ext4.img ext4.list
+	is "$(findings ext4.img)" "1
+warning module-dep-missing $KM/$EXT4
+note modules-listed-missing $KM/modules.dep
+warning kinit-module-missing /etc/modules
+note kinit-module-missing /etc/modules" "ext4 without its dependencies and softdeps: kinit-module-missing"
+	is "$(finding_field 2 message)" "line 1: 'ext4' needs jbd2 (kernel/fs/jbd2/jbd2.ko), mbcache (kernel/fs/mbcache.ko), crc16 (kernel/lib/crc16.ko) of $KM, not in the image: kinit cannot load it" \
+		"kinit-module-missing: the modules.dep dependencies, in kinit's order"
+	like "$(finding_field 3 message)" "^line 1: 'ext4' has the softdeps .*crc32c_generic \(kernel/crypto/crc32c_generic\.ko\).* of $KM, not in the image: kinit loads it without them$" \
+		"a missing softdep is a note: kinit goes on without it"
+	printf 'alias foo nosuch\n' > badalias
+	printf 'file %s/modules.alias %s 0644 0 0\n' "$KM" "$T/badalias" > badalias.list
+	$I build -o badalias.img kinit.img badalias.list
+	is "$(findings badalias.img; finding_field 1 message)" "2
+warning replaced ${KM#/}/modules.alias
+error kinit-modules-index $KM
+$KM/modules.alias:1: module nosuch is not in modules.dep: kinit loads no module at all" \
+		"an index kinit's loader refuses: kinit-modules-index, kmod's message"
+fi
+
 done_testing
