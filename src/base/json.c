@@ -4,6 +4,7 @@
 
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 /* Length of the valid UTF-8 sequence at p (at most n bytes), or 0 when
@@ -70,4 +71,13 @@ char *
 json_quote(const char *s)
 {
 	return s ? json_quote_mem(s, strlen(s)) : xstrdup("null");
+}
+
+void
+json_put(FILE *f, const char *s)
+{
+	char *q = json_quote(s);
+
+	fputs(q, f);
+	free(q);
 }

@@ -14,11 +14,14 @@
 #define ES_BASE_JSON_H
 
 #include <stddef.h>
+#include <stdio.h>
 
 /* s (len bytes, NULs included) as a quoted JSON string; malloc'd, the
  * caller frees it. */
 char *json_quote_mem(const char *s, size_t len);
 /* The same for a NUL-terminated s; NULL gives "null" (unquoted). */
 char *json_quote(const char *s);
+/* json_quote(s) written to f. */
+void json_put(FILE *f, const char *s);
 
 #endif

@@ -81,21 +81,11 @@ print_lines(const char *image, const struct check_report *rep)
 	       rep->count[CHECK_NOTE], rep->count[CHECK_NOTE] == 1 ? "" : "s");
 }
 
-/* Prints s quoted and frees the quoting. */
-static void
-put_json(const char *s)
-{
-	char *q = json_quote(s);
-
-	fputs(q, stdout);
-	free(q);
-}
-
 static void
 print_json(const char *image, const struct check_report *rep)
 {
 	fputs("{\"image\":", stdout);
-	put_json(image);
+	json_put(stdout, image);
 	fputs(",\"findings\":[", stdout);
 	for (size_t i = 0; i < rep->n; i++) {
 		const struct check_finding *f = &rep->v[i];
@@ -108,9 +98,9 @@ print_json(const char *image, const struct check_report *rep)
 		else
 			fputs("\"member\":null,\"offset\":null,", stdout);
 		fputs("\"path\":", stdout);
-		put_json(f->path);
+		json_put(stdout, f->path);
 		fputs(",\"message\":", stdout);
-		put_json(f->message);
+		json_put(stdout, f->message);
 		putchar('}');
 	}
 	printf("],\"errors\":%u,\"warnings\":%u,\"notes\":%u}\n",

@@ -65,19 +65,10 @@ set_diff_opt(void *ctx, int key, const char *arg)
 }
 
 static void
-put_json(const char *s)
-{
-	char *q = json_quote(s);
-
-	fputs(q, stdout);
-	free(q);
-}
-
-static void
 put_text(const char *s, bool json)
 {
 	if (json)
-		put_json(s);
+		json_put(stdout, s);
 	else
 		cli_put_name(s);
 }
@@ -250,7 +241,7 @@ put_json_entry(const char *path, const struct tree_inode *in,
 	       const char *group)
 {
 	fputs("{\"path\":", stdout);
-	put_json(path);
+	json_put(stdout, path);
 	printf(",\"type\":\"%s\",\"mode\":\"%04o\",\"uid\":%u,\"gid\":%u,\"mtime\":%u",
 	       diff_type_name(in->mode), in->mode & 07777, in->uid, in->gid,
 	       in->mtime);
@@ -259,13 +250,13 @@ put_json_entry(const char *path, const struct tree_inode *in,
 		       (unsigned long long)in->size, (unsigned long long)in->hash);
 	if (S_ISLNK(in->mode)) {
 		fputs(",\"target\":", stdout);
-		put_json(in->target ? in->target : "");
+		json_put(stdout, in->target ? in->target : "");
 	}
 	if (S_ISCHR(in->mode) || S_ISBLK(in->mode))
 		printf(",\"rdev\":\"%u:%u\"", in->rdevmajor, in->rdevminor);
 	if (group) {
 		printf(",\"nlink\":%u,\"linkgroup\":", in->nlink);
-		put_json(group);
+		json_put(stdout, group);
 	}
 	putchar('}');
 }
@@ -276,7 +267,7 @@ put_json_fields(const struct diff_change *c)
 	const char *sep = "";
 
 	fputs("{\"path\":", stdout);
-	put_json(c->path);
+	json_put(stdout, c->path);
 	fputs(",\"fields\":{", stdout);
 	for (unsigned bit = 1; bit < 1u << DIFF_NFIELDS; bit <<= 1) {
 		if (!(c->fields & bit))
@@ -372,9 +363,9 @@ print_json(const struct diff_image *a, const struct diff_image *b,
 	   const struct diff_result *res, bool members)
 {
 	fputs("{\"a\":", stdout);
-	put_json(a->path);
+	json_put(stdout, a->path);
 	fputs(",\"b\":", stdout);
-	put_json(b->path);
+	json_put(stdout, b->path);
 	fputs(",\"added\":", stdout);
 	put_json_changes(res, DIFF_ADDED);
 	fputs(",\"removed\":", stdout);

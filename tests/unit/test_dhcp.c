@@ -16,6 +16,7 @@
 #include <stdlib.h>
 
 #include "dhcp_reply.h"
+#include "mutate.h"
 
 static const uint8_t request_list[] = {
 	1, 3, 6, 12, 15, 17, 26, 28, 40, 42, 51, 119, 121
@@ -450,15 +451,10 @@ mutated(void **state)
 	assert_int_equal(parse(&l, &r), 0);
 	assert_string_equal(l.search, "org. lab.org. a.org.");
 	for (int round = 0; round < 20000; round++) {
-		int err, flips;
+		int err;
 
 		m = r;
-		seed = seed * 1103515245u + 12345u;
-		flips = 1 + (seed >> 16) % 4;
-		while (flips--) {
-			seed = seed * 1103515245u + 12345u;
-			m.b[(seed >> 8) % m.len] = (uint8_t)(seed >> 24);
-		}
+		mutate_bytes(m.b, m.len, &seed);
 		/* keep the header ours now and then, to reach the options */
 		if (round & 1)
 			memcpy(m.b, r.b, 44);

@@ -15,6 +15,7 @@
 #include <errno.h>
 #include <stdlib.h>
 
+#include "mutate.h"
 #include "net/dhcp6.h"
 
 #define XID 0xabcdefu
@@ -319,7 +320,7 @@ mutated(void **state)
 {
 	struct dhcp6_lease l;
 	struct msg m;
-	unsigned seed = 6;
+	uint32_t seed = 6;
 
 	(void)state;
 	for (int i = 0; i < 20000; i++) {
@@ -327,8 +328,7 @@ mutated(void **state)
 		int err;
 
 		reply(&m, DHCP6_REPLY);
-		for (int k = 0; k < 1 + i % 4; k++)
-			m.b[rand_r(&seed) % m.n] = (uint8_t)rand_r(&seed);
+		mutate_bytes(m.b, m.n, &seed);
 		copy = malloc(m.n);
 		assert_non_null(copy);
 		memcpy(copy, m.b, m.n);

@@ -15,6 +15,7 @@
 #include <errno.h>
 #include <stdlib.h>
 
+#include "mutate.h"
 #include "net/dns.h"
 
 #define ID 0xbe5e
@@ -335,16 +336,11 @@ mutated(void **state)
 	RAW(&r, "\xc0\x2e\x00\x01\x00\x01\x00\x00\x00\x3c\x00\x04\x0a\x09\x08\x07");
 	assert_int_equal(parse(&r, &a), 0);
 	for (int round = 0; round < 20000; round++) {
-		int err, flips;
+		int err;
 		uint8_t *copy;
 
 		m = r;
-		seed = seed * 1103515245u + 12345u;
-		flips = 1 + (seed >> 16) % 4;
-		while (flips--) {
-			seed = seed * 1103515245u + 12345u;
-			m.b[(seed >> 8) % m.len] = (uint8_t)(seed >> 24);
-		}
+		mutate_bytes(m.b, m.len, &seed);
 		/* keep the header ours now and then, to reach the records */
 		if (round & 1)
 			memcpy(m.b, r.b, 4);
