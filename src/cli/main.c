@@ -4,7 +4,6 @@
  */
 #include "cli/commands.h"
 
-#include <libgen.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -32,12 +31,22 @@ usage(FILE *f)
 		   "Run as 'gen_init_cpio', this program is the kernel's gen_init_cpio.\n");
 }
 
+/* The name the program was run under, without its directory. */
+static const char *
+run_name(int argc, char **argv)
+{
+	const char *slash;
+
+	if (argc < 1)
+		return "";
+	slash = strrchr(argv[0], '/');
+	return slash ? slash + 1 : argv[0];
+}
+
 int
 main(int argc, char **argv)
 {
-	char *self = strdup(argv[0]);
-
-	if (self && strcmp(basename(self), "gen_init_cpio") == 0)
+	if (strcmp(run_name(argc, argv), "gen_init_cpio") == 0)
 		return gen_init_cpio_main(argc, argv);
 	if (argc < 2) {
 		usage(stderr);

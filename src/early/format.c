@@ -47,7 +47,10 @@ put(struct sink *s, const char *p, size_t len)
 	for (;;) {
 		size_t k = len < s->room ? len : s->room;
 
-		memcpy(s->p, p, k);
+		/* snprintf(NULL, 0, ...) gives a sink at NULL; memcpy to NULL is
+		 * undefined even for 0 bytes. */
+		if (k)
+			memcpy(s->p, p, k);
 		s->p += k;
 		s->room -= k;
 		p += k;

@@ -32,6 +32,10 @@ struct membuf {
 static inline void
 mb_append(struct membuf *b, const void *p, size_t n)
 {
+	/* An empty buffer has no memory yet, and memcpy to NULL is
+	 * undefined even for 0 bytes. */
+	if (!n)
+		return;
 	if (b->len + n > b->cap) {
 		size_t cap = b->cap ? b->cap : 256;
 
