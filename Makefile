@@ -136,5 +136,6 @@ clean:
 	rm -rf $(B)
 
 include mk/fuzz.mk
+include mk/sanitize.mk
 .PHONY: all check deps demo bench install clean
 -include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d) $(EARLY_OBJ:.o=.d) $(EARLY_HOST_OBJ:.o=.d)

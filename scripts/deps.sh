@@ -21,7 +21,7 @@ check_pkgs="$build_pkgs libcmocka-dev perl cpio libarchive-tools busybox
 	e2fsprogs iproute2 kmod mount dash
 	xfsprogs btrfs-progs squashfs-tools dosfstools mtools f2fs-tools
 	erofs-utils genisoimage fdisk klibc-utils libcap2-bin
-	dnsmasq-base nfs-ganesha nfs-ganesha-vfs rpcbind clang libclang-rt-dev"
+	dnsmasq-base nfs-ganesha nfs-ganesha-vfs rpcbind clang libclang-rt-dev valgrind"
 # make demo: the build, the kernel's unpacking, QEMU and mke2fs.
 demo_pkgs="$build_pkgs qemu-system-x86 xz-utils binutils dpkg-dev util-linux
 	e2fsprogs kmod"
