@@ -18,6 +18,8 @@ to port 68, with ADDR as its server identifier and router. MODE:
            in the name of ADDR, then stays silent: a real server whose
            identifier is ADDR sees the client REQUEST an address it does
            not give, and NAKs it.
+  nak      offers 192.168.77.66 to every DISCOVER, NAKs every REQUEST
+           (prints "nak N NAKs sent" after each)
 
 Writes READY_FILE once it listens. Runs until killed.
 """
@@ -101,6 +103,7 @@ def main():
     if len(sys.argv) > 4:
         open(sys.argv[4], "w").close()
     baited = False
+    naks = 0
     while True:
         msg = s.recv(2048)
         if len(msg) < 240 or msg[0] != 1:
@@ -112,7 +115,19 @@ def main():
             continue
         reply = 2 if mtype == 1 else 5
         out = []
-        if mode == "bait":
+        if mode == "nak":
+            # offers an address, NAKs every REQUEST for it
+            if mtype == 1:
+                out = [valid(xid, chaddr, 2, "192.168.77.66", server)]
+            else:
+                naks += 1
+                out = [header(xid, chaddr, "0.0.0.0", server) + opt(53, b"\x06") +
+                       opt(54, socket.inet_aton(server)) + b"\xff"]
+                print("nak %d NAKs sent" % naks, flush=True)
+                for m in out:
+                    s.sendto(m, ("255.255.255.255", 68))
+                continue
+        elif mode == "bait":
             if mtype == 1 and not baited:
                 baited = True
                 out = [valid(xid, chaddr, 2, "192.168.77.200", server)]

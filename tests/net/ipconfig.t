@@ -290,45 +290,10 @@ fi
 # It offers an address and NAKs the REQUEST for it, every time: the
 # client starts over each time and still gives up at its deadline.
 if command -v python3 >/dev/null 2>&1; then
-	cat > "$T/nak-dhcp.py" <<'EOF'
-import importlib.util, os, socket, struct, sys
-spec = importlib.util.spec_from_file_location("hostile", os.environ["HOSTILE_DHCP"])
-h = importlib.util.module_from_spec(spec)
-spec.loader.exec_module(h)
-mode, iface, server, ready = sys.argv[1:5]
-s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-s.setsockopt(socket.SOL_SOCKET, socket.SO_BROADCAST, 1)
-s.setsockopt(socket.SOL_SOCKET, socket.SO_BINDTODEVICE, iface.encode())
-s.bind(("0.0.0.0", 67))
-open(ready, "w").close()
-naks = 0
-while True:
-    msg = s.recv(2048)
-    if len(msg) < 240 or msg[0] != 1:
-        continue
-    xid = struct.unpack("!I", msg[4:8])[0]
-    chaddr = msg[28:44]
-    mtype = h.options_of(msg).get(53, b"\0")[0]
-    if mtype == 1:
-        reply = h.valid(xid, chaddr, 2, "192.168.77.66", server)
-    elif mtype == 3:
-        naks += 1
-        reply = (h.header(xid, chaddr, "0.0.0.0", server) + h.opt(53, b"\x06") +
-                 h.opt(54, socket.inet_aton(server)) + b"\xff")
-    else:
-        continue
-    s.sendto(reply, ("255.255.255.255", 68))
-    print("%s %d NAKs sent" % (mode, naks), flush=True)
-EOF
 	reset_client
-	HOSTILE_DHCP=$HOSTILE
-	export HOSTILE_DHCP
-	HOSTILE=$T/nak-dhcp.py
 	hostile nak
 	ours -t 3 "$IF"
 	hostile_stop
-	HOSTILE=$HOSTILE_DHCP
 	is "$rc" 255 "a server that NAKs every REQUEST: ipconfig gives up (status 255)" ||
 		diag "$(cat "$T/out" "$T/hostile.log")"
 	naks=$(sed -n 's/^nak \([0-9]*\) NAKs sent$/\1/p' "$T/hostile.log" | tail -1)
